@@ -1,0 +1,158 @@
+//! Offices, officers and roles, and what each role may do.
+//!
+//! Least privilege: each role gets only the permissions its work needs, and every check in the
+//! server goes through [`Role::allows`], so this table is the one place to read the policy.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::validation::Problem;
+
+/// A role held by an officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages users, offices and imports; may also do a clerk's work.
+    Administrator,
+    /// Registers people and civil events and reads person records.
+    Clerk,
+    /// Reads person records and the audit log, and verifies the chain; changes nothing.
+    Auditor,
+}
+
+/// One thing a request may want to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Register a source record.
+    RegisterRecord,
+    /// Read a person, their events, their family register.
+    ReadPerson,
+    /// Record a civil event.
+    RecordEvent,
+    /// Create and change users.
+    ManageUsers,
+    /// Create and change offices.
+    ManageOffices,
+    /// Read the audit log.
+    ReadAudit,
+    /// Read operational metrics.
+    ViewMetrics,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 3] = [Role::Administrator, Role::Clerk, Role::Auditor];
+
+    /// Whether this role may do `permission`.
+    pub fn allows(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Administrator => !matches!(permission, ReadAudit),
+            Role::Clerk => matches!(permission, RegisterRecord | ReadPerson | RecordEvent),
+            Role::Auditor => matches!(permission, ReadPerson | ReadAudit | ViewMetrics),
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Clerk => "clerk",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Result<Self, Problem> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or(Problem::NotOneOf(&["administrator", "clerk", "auditor"]))
+    }
+}
+
+macro_rules! checked_identifier {
+    ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr, $allowed:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Checks length and characters.
+            pub fn parse(s: &str) -> Result<Self, Problem> {
+                let s = s.trim();
+                if s.is_empty() {
+                    return Err(Problem::Required);
+                }
+                if s.chars().count() > $max || s.chars().count() < $min {
+                    return Err(Problem::TooLong { max: $max });
+                }
+                if let Some((i, c)) = s.chars().enumerate().find(|&(_, c)| !($allowed)(c)) {
+                    return Err(Problem::ForbiddenCharacter { code_point: c as u32, position: i + 1 });
+                }
+                Ok(Self(s.to_owned()))
+            }
+
+            /// The identifier.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value).map_err(|p| p.message_en())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+    };
+}
+
+checked_identifier!(
+    /// An office's code, e.g. `DAM-01`: 2–32 of A–Z, 0–9 and `-`.
+    OfficeCode, 2, 32, |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'
+);
+
+checked_identifier!(
+    /// An officer's login name: 3–64 of a–z, 0–9, `.`, `_` and `-`.
+    Username, 3, 64, |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clerk_cannot_do_administrators_work() {
+        assert!(!Role::Clerk.allows(Permission::ManageUsers));
+        assert!(!Role::Clerk.allows(Permission::ManageOffices));
+        assert!(!Role::Clerk.allows(Permission::ReadAudit));
+        assert!(Role::Clerk.allows(Permission::RegisterRecord));
+        assert!(!Role::Auditor.allows(Permission::RegisterRecord));
+        assert!(Role::Administrator.allows(Permission::ManageUsers));
+    }
+
+    #[test]
+    fn identifiers_are_checked() {
+        assert!(OfficeCode::parse("DAM-01").is_ok());
+        assert!(OfficeCode::parse("dam").is_err());
+        assert!(Username::parse("clerk.one").is_ok());
+        assert!(Username::parse("Clerk").is_err());
+        assert!(Username::parse("ab").is_err());
+        assert_eq!(Role::parse("clerk"), Ok(Role::Clerk));
+    }
+}
