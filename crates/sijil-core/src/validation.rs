@@ -44,6 +44,8 @@ pub enum Problem {
     Rule(RuleViolation),
     /// The same value was given twice where it must be unique.
     Duplicate,
+    /// No person has this id.
+    UnknownPerson,
 }
 
 /// A civil-registry rule that an event or record breaks.
@@ -141,6 +143,7 @@ impl Problem {
             Problem::NotOneOf(_) => "not_one_of",
             Problem::Rule(_) => "rule",
             Problem::Duplicate => "duplicate",
+            Problem::UnknownPerson => "unknown_person",
         }
     }
 
@@ -167,6 +170,7 @@ impl Problem {
             Problem::NotOneOf(choices) => format!("must be one of: {}", choices.join(", ")),
             Problem::Rule(r) => r.en().into(),
             Problem::Duplicate => "this value is already used".into(),
+            Problem::UnknownPerson => "no person has this id".into(),
         }
     }
 
@@ -203,6 +207,7 @@ impl Problem {
             }
             Problem::Rule(r) => r.ar().into(),
             Problem::Duplicate => "هذه القيمة مستخدمة من قبل".into(),
+            Problem::UnknownPerson => "لا يوجد شخص بهذا المعرّف".into(),
         }
     }
 }

@@ -1,0 +1,107 @@
+//! Sijil's storage: one interface ([`Store`]) and its SQLite implementation ([`sqlite`]).
+//!
+//! Nothing above this crate names a database: the server and the command line are generic
+//! over [`Store`], and only the binary picks the backend. A PostgreSQL implementation will
+//! sit beside [`sqlite`] and pass the same conformance tests.
+//!
+//! Two rules hold in every implementation:
+//! - source records and civil events are append-only (the SQLite schema enforces it with
+//!   triggers);
+//! - every write, and every read of a person, appends to the hash-chained audit log in the
+//!   same transaction, so there is no way to do one without the other.
+#![deny(missing_docs)]
+
+pub mod audit;
+mod error;
+pub mod models;
+pub mod resolve;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use sijil_core::{NationalNumber, NewEvent, RegisterKey};
+use uuid::Uuid;
+
+pub use audit::{AuditEntry, BrokenEntry, NewAuditEntry};
+pub use error::{StoreError, StoreResult};
+pub use models::*;
+
+/// Everything Sijil stores. Implementations are cheap to clone (a pool handle).
+#[async_trait]
+pub trait Store: Clone + Send + Sync + 'static {
+    // Offices, users, sessions.
+
+    /// Creates an office.
+    async fn create_office(&self, office: NewOffice, actor: &Actor) -> StoreResult<Office>;
+    /// Lists offices.
+    async fn offices(&self) -> StoreResult<Vec<Office>>;
+    /// Creates a user.
+    async fn create_user(&self, user: NewUser, actor: &Actor) -> StoreResult<User>;
+    /// Finds a user by login name.
+    async fn user_by_name(&self, username: &str) -> StoreResult<User>;
+    /// Lists users.
+    async fn users(&self) -> StoreResult<Vec<User>>;
+    /// Stores a session token's hash for `user_id`, valid until `expires_at`; audited as a login.
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user: &User,
+        expires_at: time::OffsetDateTime,
+    ) -> StoreResult<()>;
+    /// The active user of an unexpired session.
+    async fn session_user(&self, token_hash: &str) -> StoreResult<User>;
+    /// Ends a session; audited as a logout.
+    async fn delete_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()>;
+    /// Appends an audit entry on its own (for events that change nothing else, such as a
+    /// refused login).
+    async fn audit(&self, entry: NewAuditEntry) -> StoreResult<()>;
+
+    // Registry.
+
+    /// Appends a source record and links it as decided.
+    async fn register_record(
+        &self,
+        record: NewSourceRecord,
+        decision: Decision,
+        actor: &Actor,
+    ) -> StoreResult<Registration>;
+    /// Appends many records in one transaction: all are stored or none.
+    async fn import_records(
+        &self,
+        batch: Vec<(NewSourceRecord, Decision)>,
+        meta: ImportMeta,
+        actor: &Actor,
+    ) -> StoreResult<ImportReceipt>;
+    /// Which of these record ids are already stored.
+    async fn existing_record_ids(&self, record_ids: &[String]) -> StoreResult<Vec<String>>;
+    /// Reads a person with their records; audited as a read.
+    async fn person(&self, id: Uuid, actor: &Actor) -> StoreResult<PersonDetail>;
+    /// The person holding a national number, without reading their record (for resolution).
+    async fn person_id_by_national_number(
+        &self,
+        number: &NationalNumber,
+    ) -> StoreResult<Option<Uuid>>;
+    /// Members of a family register; audited as a read of each member.
+    async fn register_members(
+        &self,
+        register: &RegisterKey,
+        actor: &Actor,
+    ) -> StoreResult<Vec<RegisterMember>>;
+    /// Civil events naming a person (as subject or spouse), by date; audited as a read.
+    async fn events(&self, person_id: Uuid, actor: &Actor) -> StoreResult<Vec<Event>>;
+    /// Checks the registry rules and records a civil event, in one transaction.
+    async fn record_event(
+        &self,
+        person_id: Uuid,
+        event: NewEvent,
+        actor: &Actor,
+    ) -> StoreResult<Event>;
+
+    // Audit.
+
+    /// Reads audit entries, newest first.
+    async fn audit_entries(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+    /// Verifies the whole chain.
+    async fn verify_audit(&self) -> StoreResult<AuditVerification>;
+    /// Counts for dashboards.
+    async fn stats(&self) -> StoreResult<Stats>;
+}

@@ -1,0 +1,220 @@
+//! Offices, users and sessions.
+
+use serde_json::json;
+use sqlx::SqlitePool;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{SqliteStore, append_audit, db, rows, ts};
+use crate::{Actor, NewAuditEntry, NewOffice, NewUser, Office, StoreError, StoreResult, User};
+
+pub(super) async fn create_office(
+    s: &SqliteStore,
+    o: NewOffice,
+    actor: &Actor,
+) -> StoreResult<Office> {
+    let now = OffsetDateTime::now_utc();
+    let mut tx = s.begin().await?;
+    sqlx::query(
+        "INSERT INTO offices (code, name_ar, name_en, governorate, secretariat, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(o.code.as_str())
+    .bind(&o.name_ar)
+    .bind(&o.name_en)
+    .bind(i64::from(o.governorate))
+    .bind(i64::from(o.secretariat))
+    .bind(ts(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    append_audit(
+        &mut tx,
+        entry(
+            actor,
+            "office.create",
+            format!("office:{}", o.code),
+            json!({}),
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(Office {
+        code: o.code,
+        name_ar: o.name_ar,
+        name_en: o.name_en,
+        governorate: o.governorate,
+        secretariat: o.secretariat,
+        created_at: now,
+    })
+}
+
+pub(super) async fn offices(pool: &SqlitePool) -> StoreResult<Vec<Office>> {
+    let rows = sqlx::query("SELECT * FROM offices ORDER BY code")
+        .fetch_all(pool)
+        .await
+        .map_err(db)?;
+    rows.iter().map(rows::office).collect()
+}
+
+pub(super) async fn create_user(s: &SqliteStore, u: NewUser, actor: &Actor) -> StoreResult<User> {
+    if u.username.as_str() == Actor::SYSTEM {
+        return Err(StoreError::Conflict(format!(
+            "username {} is reserved",
+            Actor::SYSTEM
+        )));
+    }
+    let now = OffsetDateTime::now_utc();
+    let id = Uuid::now_v7();
+    let mut tx = s.begin().await?;
+    let office_exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM offices WHERE code = ?")
+        .bind(u.office.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+    if office_exists.is_none() {
+        return Err(StoreError::NotFound("office"));
+    }
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, role, office_code, password_hash, active, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+    )
+    .bind(id.to_string())
+    .bind(u.username.as_str())
+    .bind(&u.display_name)
+    .bind(u.role.as_str())
+    .bind(u.office.as_str())
+    .bind(&u.password_hash)
+    .bind(ts(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match db(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("username {} is taken", u.username)),
+        other => other,
+    })?;
+    let detail = json!({ "role": u.role.as_str(), "office": u.office.as_str() });
+    append_audit(
+        &mut tx,
+        entry(actor, "user.create", format!("user:{id}"), detail),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(User {
+        id,
+        username: u.username,
+        display_name: u.display_name,
+        role: u.role,
+        office: u.office,
+        password_hash: u.password_hash,
+        active: true,
+        created_at: now,
+    })
+}
+
+pub(super) async fn user_by_name(pool: &SqlitePool, username: &str) -> StoreResult<User> {
+    let row = sqlx::query("SELECT * FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_optional(pool)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("user"))?;
+    rows::user(&row)
+}
+
+pub(super) async fn users(pool: &SqlitePool) -> StoreResult<Vec<User>> {
+    let rows = sqlx::query("SELECT * FROM users ORDER BY username")
+        .fetch_all(pool)
+        .await
+        .map_err(db)?;
+    rows.iter().map(rows::user).collect()
+}
+
+pub(super) async fn create_session(
+    s: &SqliteStore,
+    token_hash: &str,
+    user: &User,
+    expires_at: OffsetDateTime,
+) -> StoreResult<()> {
+    let mut tx = s.begin().await?;
+    let now = OffsetDateTime::now_utc();
+    // Expired sessions are of no use to anyone; sweep them while we hold the write lock.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(user.id.to_string())
+    .bind(ts(now))
+    .bind(ts(expires_at))
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    append_audit(
+        &mut tx,
+        entry(
+            &user.actor(),
+            "auth.login",
+            format!("user:{}", user.id),
+            json!({}),
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(db)
+}
+
+pub(super) async fn session_user(pool: &SqlitePool, token_hash: &str) -> StoreResult<User> {
+    let row = sqlx::query(
+        "SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id
+         WHERE sessions.token_hash = ? AND sessions.expires_at > ? AND users.active = 1",
+    )
+    .bind(token_hash)
+    .bind(ts(OffsetDateTime::now_utc()))
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?
+    .ok_or(StoreError::NotFound("session"))?;
+    rows::user(&row)
+}
+
+pub(super) async fn delete_session(
+    s: &SqliteStore,
+    token_hash: &str,
+    actor: &Actor,
+) -> StoreResult<()> {
+    let mut tx = s.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    append_audit(
+        &mut tx,
+        entry(
+            actor,
+            "auth.logout",
+            format!("user:{}", actor.user_id),
+            json!({}),
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(db)
+}
+
+/// An audit entry by `actor`.
+pub(super) fn entry(
+    actor: &Actor,
+    action: &'static str,
+    subject: String,
+    detail: serde_json::Value,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        actor: actor.username.to_string(),
+        office: actor.office.to_string(),
+        action,
+        subject,
+        detail,
+    }
+}

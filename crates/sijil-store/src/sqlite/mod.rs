@@ -1,0 +1,223 @@
+//! The SQLite backend: one file, WAL mode, every write in a transaction.
+//!
+//! Writes go through a pool of exactly one connection, so transactions never fight over the
+//! write lock (SQLite allows one writer; a deferred transaction that upgrades would fail with
+//! "database is locked" instead of waiting). Plain reads use a separate pool of readers, which
+//! WAL lets run beside the writer.
+
+mod access;
+mod audit_log;
+mod events;
+mod records;
+mod rows;
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use sijil_core::{NationalNumber, NewEvent, RegisterKey};
+use sqlx::{
+    SqliteConnection,
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    },
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{
+    Actor, AuditEntry, AuditQuery, AuditVerification, Decision, Event, ImportMeta, ImportReceipt,
+    NewAuditEntry, NewOffice, NewSourceRecord, NewUser, Office, PersonDetail, RegisterMember,
+    Registration, Stats, Store, StoreError, StoreResult, User,
+};
+
+/// A Sijil registry in one SQLite file.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        Self::with_options(options).await
+    }
+
+    /// Opens a database from a `sqlite:` URL.
+    pub async fn open_url(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(db)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        Self::with_options(options).await
+    }
+
+    async fn with_options(options: SqliteConnectOptions) -> StoreResult<Self> {
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(db)?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Database(Box::new(e)))?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(db)?;
+        Ok(Self { writer, reader })
+    }
+
+    /// Closes both pools, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+
+    async fn begin(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.writer.begin().await.map_err(db)
+    }
+}
+
+/// Wraps a database error, turning unique violations into conflicts.
+pub(crate) fn db(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::RowNotFound => StoreError::NotFound("row"),
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict(d.message().to_owned())
+        }
+        _ => StoreError::Database(Box::new(e)),
+    }
+}
+
+/// The stored text of a timestamp: UTC, fixed width, so text order is time order.
+pub(crate) fn ts(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+pub(crate) fn parse_ts(s: &str) -> StoreResult<OffsetDateTime> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {s:?}: {e}")))
+}
+
+/// Appends one audit entry inside the caller's transaction.
+pub(crate) async fn append_audit(
+    conn: &mut SqliteConnection,
+    entry: NewAuditEntry,
+) -> StoreResult<()> {
+    audit_log::append(conn, entry, OffsetDateTime::now_utc()).await
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_office(&self, office: NewOffice, actor: &Actor) -> StoreResult<Office> {
+        access::create_office(self, office, actor).await
+    }
+    async fn offices(&self) -> StoreResult<Vec<Office>> {
+        access::offices(&self.reader).await
+    }
+    async fn create_user(&self, user: NewUser, actor: &Actor) -> StoreResult<User> {
+        access::create_user(self, user, actor).await
+    }
+    async fn user_by_name(&self, username: &str) -> StoreResult<User> {
+        access::user_by_name(&self.reader, username).await
+    }
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        access::users(&self.reader).await
+    }
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user: &User,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        access::create_session(self, token_hash, user, expires_at).await
+    }
+    async fn session_user(&self, token_hash: &str) -> StoreResult<User> {
+        access::session_user(&self.reader, token_hash).await
+    }
+    async fn delete_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()> {
+        access::delete_session(self, token_hash, actor).await
+    }
+    async fn audit(&self, entry: NewAuditEntry) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        append_audit(&mut tx, entry).await?;
+        tx.commit().await.map_err(db)
+    }
+    async fn register_record(
+        &self,
+        record: NewSourceRecord,
+        decision: Decision,
+        actor: &Actor,
+    ) -> StoreResult<Registration> {
+        records::register(self, record, decision, actor).await
+    }
+    async fn import_records(
+        &self,
+        batch: Vec<(NewSourceRecord, Decision)>,
+        meta: ImportMeta,
+        actor: &Actor,
+    ) -> StoreResult<ImportReceipt> {
+        records::import(self, batch, meta, actor).await
+    }
+    async fn existing_record_ids(&self, record_ids: &[String]) -> StoreResult<Vec<String>> {
+        records::existing_record_ids(&self.reader, record_ids).await
+    }
+    async fn person(&self, id: Uuid, actor: &Actor) -> StoreResult<PersonDetail> {
+        records::person(self, id, actor).await
+    }
+    async fn person_id_by_national_number(
+        &self,
+        number: &NationalNumber,
+    ) -> StoreResult<Option<Uuid>> {
+        records::person_id_by_national_number(&self.reader, number).await
+    }
+    async fn register_members(
+        &self,
+        register: &RegisterKey,
+        actor: &Actor,
+    ) -> StoreResult<Vec<RegisterMember>> {
+        records::register_members(self, register, actor).await
+    }
+    async fn events(&self, person_id: Uuid, actor: &Actor) -> StoreResult<Vec<Event>> {
+        events::list(self, person_id, actor).await
+    }
+    async fn record_event(
+        &self,
+        person_id: Uuid,
+        event: NewEvent,
+        actor: &Actor,
+    ) -> StoreResult<Event> {
+        events::record(self, person_id, event, actor).await
+    }
+    async fn audit_entries(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        audit_log::entries(&self.reader, query).await
+    }
+    async fn verify_audit(&self) -> StoreResult<AuditVerification> {
+        audit_log::verify(&self.reader).await
+    }
+    async fn stats(&self) -> StoreResult<Stats> {
+        records::stats(&self.reader).await
+    }
+}

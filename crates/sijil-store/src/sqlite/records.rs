@@ -1,0 +1,429 @@
+//! Source records, persons and family registers.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use sijil_core::{NationalNumber, PersonRecord, PersonView, RegisterKey};
+use sqlx::{SqliteConnection, SqlitePool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{SqliteStore, access::entry, append_audit, db, rows, ts};
+use crate::{
+    Actor, Decision, ImportMeta, ImportReceipt, Link, NewSourceRecord, PersonDetail,
+    RegisterMember, Registration, Stats, StoreError, StoreResult,
+};
+
+/// Issues national numbers for one office inside a transaction, remembering the next serial.
+struct Issuer {
+    governorate: u8,
+    secretariat: u8,
+    next: Option<u32>,
+}
+
+impl Issuer {
+    async fn for_office(conn: &mut SqliteConnection, office: &str) -> StoreResult<Self> {
+        let (governorate, secretariat): (i64, i64) =
+            sqlx::query_as("SELECT governorate, secretariat FROM offices WHERE code = ?")
+                .bind(office)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db)?
+                .ok_or(StoreError::NotFound("office"))?;
+        Ok(Self {
+            governorate: governorate as u8,
+            secretariat: secretariat as u8,
+            next: None,
+        })
+    }
+
+    async fn issue(&mut self, conn: &mut SqliteConnection) -> StoreResult<NationalNumber> {
+        let mut serial = match self.next {
+            Some(n) => n,
+            None => sqlx::query_scalar::<_, i64>(
+                "SELECT next_serial FROM national_number_serials WHERE governorate = ? AND secretariat = ?",
+            )
+            .bind(i64::from(self.governorate))
+            .bind(i64::from(self.secretariat))
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?
+            .unwrap_or(1) as u32,
+        };
+        loop {
+            let number = NationalNumber::from_parts(self.governorate, self.secretariat, serial)
+                .ok_or_else(|| {
+                    StoreError::Conflict("the secretariat has used all its national numbers".into())
+                })?;
+            serial += 1;
+            // A number may already be taken by a person who brought it from an older register.
+            if !national_number_taken(conn, &number).await? {
+                self.next = Some(serial);
+                return Ok(number);
+            }
+        }
+    }
+
+    async fn save(&self, conn: &mut SqliteConnection) -> StoreResult<()> {
+        let Some(next) = self.next else { return Ok(()) };
+        sqlx::query(
+            "INSERT INTO national_number_serials (governorate, secretariat, next_serial) VALUES (?, ?, ?)
+             ON CONFLICT (governorate, secretariat) DO UPDATE SET next_serial = excluded.next_serial",
+        )
+        .bind(i64::from(self.governorate))
+        .bind(i64::from(self.secretariat))
+        .bind(i64::from(next))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+}
+
+async fn national_number_taken(
+    conn: &mut SqliteConnection,
+    n: &NationalNumber,
+) -> StoreResult<bool> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT 1 FROM persons WHERE national_number = ?")
+            .bind(n.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?
+            .is_some(),
+    )
+}
+
+/// Appends one record and its link; returns (record uuid, person id, national number, new?).
+async fn append(
+    conn: &mut SqliteConnection,
+    item: &NewSourceRecord,
+    decision: &Decision,
+    import_id: Option<Uuid>,
+    batch_persons: &[(Uuid, NationalNumber)],
+    issuer: &mut Issuer,
+    now: &str,
+) -> StoreResult<(Uuid, Uuid, NationalNumber, bool)> {
+    let id = Uuid::now_v7();
+    let fields = serde_json::to_string(&item.record).expect("records serialise");
+    let evidence = serde_json::to_string(&item.capture.evidence).expect("evidence serialises");
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO source_records (id, record_id, fields, office_code, officer, captured_at, evidence, import_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+    )
+    .bind(id.to_string())
+    .bind(&item.record.record_id)
+    .bind(fields)
+    .bind(item.capture.office.as_str())
+    .bind(item.capture.officer.as_str())
+    .bind(ts(item.capture.captured_at))
+    .bind(evidence)
+    .bind(import_id.map(|i| i.to_string()))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| match db(e) {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict(format!("record_id {:?} is already registered", item.record.record_id))
+        }
+        other => other,
+    })?;
+
+    let (person_id, number, new_person) = match decision.link {
+        Link::NewPerson => {
+            let number = match &item.record.national_number {
+                Some(claimed) if !national_number_taken(conn, claimed).await? => claimed.clone(),
+                _ => issuer.issue(conn).await?,
+            };
+            let person_id = Uuid::now_v7();
+            let view = PersonView::derive(std::slice::from_ref(&item.record));
+            sqlx::query(
+                "INSERT INTO persons (id, national_number, view, registry_place, registry_number, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(person_id.to_string())
+            .bind(number.as_str())
+            .bind(serde_json::to_string(&view).expect("views serialise"))
+            .bind(&view.registry_place)
+            .bind(&view.registry_number)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            (person_id, number, true)
+        }
+        Link::Person(person_id) => {
+            let number: String =
+                sqlx::query_scalar("SELECT national_number FROM persons WHERE id = ?")
+                    .bind(person_id.to_string())
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(db)?
+                    .ok_or(StoreError::NotFound("person"))?;
+            let number =
+                NationalNumber::parse(&number).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            (person_id, number, false)
+        }
+        Link::SameAsItem(i) => {
+            let (person_id, number) = batch_persons.get(i).cloned().ok_or_else(|| {
+                StoreError::Conflict(format!("batch item {i} does not precede this one"))
+            })?;
+            (person_id, number, false)
+        }
+    };
+    sqlx::query(
+        "INSERT INTO record_links (record_seq, person_id, decision, linked_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(seq)
+    .bind(person_id.to_string())
+    .bind(decision.reason)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    if !new_person {
+        refresh_view(conn, person_id, now).await?;
+    }
+    Ok((id, person_id, number, new_person))
+}
+
+/// Recomputes a person's view from all their linked records.
+async fn refresh_view(conn: &mut SqliteConnection, person_id: Uuid, now: &str) -> StoreResult<()> {
+    let fields: Vec<String> = sqlx::query_scalar(
+        "SELECT r.fields FROM source_records r JOIN record_links l ON l.record_seq = r.seq
+         WHERE l.person_id = ? ORDER BY r.seq",
+    )
+    .bind(person_id.to_string())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let records = fields
+        .iter()
+        .map(|f| {
+            serde_json::from_str::<PersonRecord>(f).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let view = PersonView::derive(&records);
+    sqlx::query("UPDATE persons SET view = ?, registry_place = ?, registry_number = ?, updated_at = ? WHERE id = ?")
+        .bind(serde_json::to_string(&view).expect("views serialise"))
+        .bind(&view.registry_place)
+        .bind(&view.registry_number)
+        .bind(now)
+        .bind(person_id.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
+pub(super) async fn register(
+    s: &SqliteStore,
+    item: NewSourceRecord,
+    decision: Decision,
+    actor: &Actor,
+) -> StoreResult<Registration> {
+    let now = ts(OffsetDateTime::now_utc());
+    let mut tx = s.begin().await?;
+    let mut issuer = Issuer::for_office(&mut tx, actor.office.as_str()).await?;
+    let (record_uuid, person_id, national_number, new_person) =
+        append(&mut tx, &item, &decision, None, &[], &mut issuer, &now).await?;
+    issuer.save(&mut tx).await?;
+    let detail =
+        json!({ "person": person_id, "new_person": new_person, "reason": decision.reason });
+    append_audit(
+        &mut tx,
+        entry(
+            actor,
+            "record.register",
+            format!("record:{record_uuid}"),
+            detail,
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(Registration {
+        record_uuid,
+        person_id,
+        national_number,
+        new_person,
+        reason: decision.reason,
+    })
+}
+
+pub(super) async fn import(
+    s: &SqliteStore,
+    batch: Vec<(NewSourceRecord, Decision)>,
+    meta: ImportMeta,
+    actor: &Actor,
+) -> StoreResult<ImportReceipt> {
+    let now = ts(OffsetDateTime::now_utc());
+    let import_id = Uuid::now_v7();
+    let mut tx = s.begin().await?;
+    sqlx::query("INSERT INTO imports (id, file_name, digest, records, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(import_id.to_string())
+        .bind(&meta.file_name)
+        .bind(&meta.digest)
+        .bind(batch.len() as i64)
+        .bind(actor.username.as_str())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    let mut issuer = Issuer::for_office(&mut tx, actor.office.as_str()).await?;
+    let mut persons: Vec<(Uuid, NationalNumber)> = Vec::with_capacity(batch.len());
+    let mut new_persons = 0;
+    for (item, decision) in &batch {
+        let (_, person_id, number, new) = append(
+            &mut tx,
+            item,
+            decision,
+            Some(import_id),
+            &persons,
+            &mut issuer,
+            &now,
+        )
+        .await?;
+        new_persons += usize::from(new);
+        persons.push((person_id, number));
+    }
+    issuer.save(&mut tx).await?;
+    let detail =
+        json!({ "records": batch.len(), "new_persons": new_persons, "digest": meta.digest });
+    append_audit(
+        &mut tx,
+        entry(
+            actor,
+            "records.import",
+            format!("import:{import_id}"),
+            detail,
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(ImportReceipt {
+        import_id,
+        records: batch.len(),
+        new_persons,
+    })
+}
+
+pub(super) async fn existing_record_ids(
+    pool: &SqlitePool,
+    ids: &[String],
+) -> StoreResult<Vec<String>> {
+    let mut found = Vec::new();
+    // SQLite limits bound parameters per statement; ask in slices.
+    for chunk in ids.chunks(500) {
+        let mut b =
+            sqlx::QueryBuilder::new("SELECT record_id FROM source_records WHERE record_id IN (");
+        let mut sep = b.separated(", ");
+        for id in chunk {
+            sep.push_bind(id.clone());
+        }
+        b.push(")");
+        let rows: Vec<(String,)> = b.build_query_as().fetch_all(pool).await.map_err(db)?;
+        found.extend(rows.into_iter().map(|(id,)| id));
+    }
+    Ok(found)
+}
+
+pub(super) async fn person(s: &SqliteStore, id: Uuid, actor: &Actor) -> StoreResult<PersonDetail> {
+    let mut tx = s.begin().await?;
+    let row = sqlx::query("SELECT * FROM persons WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("person"))?;
+    let person = rows::person(&row)?;
+    let record_rows = sqlx::query(
+        "SELECT r.*, l.person_id FROM source_records r JOIN record_links l ON l.record_seq = r.seq
+         WHERE l.person_id = ? ORDER BY r.seq",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    let records = record_rows
+        .iter()
+        .map(rows::record)
+        .collect::<StoreResult<Vec<_>>>()?;
+    append_audit(
+        &mut tx,
+        entry(actor, "person.read", format!("person:{id}"), json!({})),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(PersonDetail { person, records })
+}
+
+pub(super) async fn person_id_by_national_number(
+    pool: &SqlitePool,
+    n: &NationalNumber,
+) -> StoreResult<Option<Uuid>> {
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM persons WHERE national_number = ?")
+        .bind(n.as_str())
+        .fetch_optional(pool)
+        .await
+        .map_err(db)?;
+    id.as_deref().map(rows::uuid).transpose()
+}
+
+pub(super) async fn register_members(
+    s: &SqliteStore,
+    key: &RegisterKey,
+    actor: &Actor,
+) -> StoreResult<Vec<RegisterMember>> {
+    let mut tx = s.begin().await?;
+    let rows = sqlx::query(
+        "SELECT * FROM persons WHERE registry_place = ? AND registry_number = ? ORDER BY created_at LIMIT 500",
+    )
+    .bind(key.place())
+    .bind(key.number())
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    let members = rows
+        .iter()
+        .map(|r| {
+            rows::person(r).map(|p| RegisterMember {
+                person_id: p.id,
+                national_number: p.national_number,
+                view: p.view,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let ids: Vec<Uuid> = members.iter().map(|m| m.person_id).collect();
+    let subject = format!("register:{}/{}", key.place(), key.number());
+    append_audit(
+        &mut tx,
+        entry(actor, "register.read", subject, json!({ "persons": ids })),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(members)
+}
+
+pub(super) async fn stats(pool: &SqlitePool) -> StoreResult<Stats> {
+    let counts: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+        "SELECT 'persons', COUNT(*) FROM persons
+         UNION ALL SELECT 'records', COUNT(*) FROM source_records
+         UNION ALL SELECT 'events', COUNT(*) FROM civil_events
+         UNION ALL SELECT 'users', COUNT(*) FROM users
+         UNION ALL SELECT 'audit', COALESCE(MAX(seq), 0) FROM audit_log",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db)?
+    .into_iter()
+    .collect();
+    let c = |k: &str| counts.get(k).copied().unwrap_or(0);
+    Ok(Stats {
+        persons: c("persons"),
+        source_records: c("records"),
+        events: c("events"),
+        users: c("users"),
+        audit_entries: c("audit"),
+    })
+}
