@@ -46,6 +46,13 @@ pub enum Problem {
     Duplicate,
     /// No person has this id.
     UnknownPerson,
+    /// The value is shorter than allowed.
+    TooShort {
+        /// The minimum, in characters.
+        min: usize,
+    },
+    /// The value names something that does not exist (an office, a user).
+    NotFound,
 }
 
 /// A civil-registry rule that an event or record breaks.
@@ -144,6 +151,8 @@ impl Problem {
             Problem::Rule(_) => "rule",
             Problem::Duplicate => "duplicate",
             Problem::UnknownPerson => "unknown_person",
+            Problem::TooShort { .. } => "too_short",
+            Problem::NotFound => "not_found",
         }
     }
 
@@ -171,6 +180,8 @@ impl Problem {
             Problem::Rule(r) => r.en().into(),
             Problem::Duplicate => "this value is already used".into(),
             Problem::UnknownPerson => "no person has this id".into(),
+            Problem::TooShort { min } => format!("must be at least {min} characters"),
+            Problem::NotFound => "no such item exists".into(),
         }
     }
 
@@ -208,6 +219,8 @@ impl Problem {
             Problem::Rule(r) => r.ar().into(),
             Problem::Duplicate => "هذه القيمة مستخدمة من قبل".into(),
             Problem::UnknownPerson => "لا يوجد شخص بهذا المعرّف".into(),
+            Problem::TooShort { min } => format!("يجب ألا يقل عن {min} حرفاً"),
+            Problem::NotFound => "العنصر المذكور غير موجود".into(),
         }
     }
 }

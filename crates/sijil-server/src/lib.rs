@@ -1,0 +1,93 @@
+//! Sijil's HTTP server: the authenticated JSON API, health and Prometheus metrics.
+//!
+//! The server is generic over the [`Store`]: it never names a database. Tests start it on
+//! port 0 with [`serve`] and talk HTTP to it, exactly as a client would.
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod bootstrap;
+mod error;
+mod json;
+mod lockout;
+mod middleware;
+mod routes;
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use axum::{Router, extract::DefaultBodyLimit};
+use metrics_exporter_prometheus::PrometheusHandle;
+use sijil_store::Store;
+use tokio::net::TcpListener;
+use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer};
+
+pub use error::AppError;
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// How long a session lasts after login.
+    pub session_ttl: Duration,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Longest time a request may take.
+    pub request_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl: Duration::from_secs(8 * 3600),
+            max_body_bytes: 64 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState<S> {
+    store: S,
+    config: Arc<ServerConfig>,
+    lockout: Arc<lockout::Lockout>,
+    metrics: PrometheusHandle,
+}
+
+impl<S: Store> AppState<S> {
+    /// State over `store` with `config`.
+    pub fn new(store: S, config: ServerConfig) -> Self {
+        Self {
+            store,
+            config: Arc::new(config),
+            lockout: Arc::default(),
+            metrics: middleware::metrics_handle(),
+        }
+    }
+}
+
+/// The whole application as a router, ready to serve.
+pub fn app<S: Store>(state: AppState<S>) -> Router {
+    let timeout = state.config.request_timeout;
+    let body_limit = state.config.max_body_bytes;
+    routes::router::<S>()
+        .with_state(state)
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::track_metrics))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(middleware::trace_layer())
+}
+
+/// Serves the application on `listener` until `shutdown` completes.
+pub async fn serve<S: Store>(
+    listener: TcpListener,
+    state: AppState<S>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

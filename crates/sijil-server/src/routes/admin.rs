@@ -1,0 +1,154 @@
+//! Users and offices, for administrators.
+
+use axum::{Json, extract::State, http::StatusCode};
+use serde::Deserialize;
+use sijil_core::{
+    OfficeCode, Permission, Role, Username,
+    validation::{Collector, Problem, clean_text},
+};
+use sijil_store::{NewOffice, NewUser, Office, Stats, Store, User};
+
+use crate::{AppError, AppState, auth, auth::CurrentUser, json::ApiJson};
+
+/// Shortest accepted password.
+const MIN_PASSWORD_CHARS: usize = 12;
+
+pub(super) async fn users<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+) -> Result<Json<Vec<User>>, AppError> {
+    user.require(Permission::ManageUsers)?;
+    Ok(Json(state.store.users().await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CreateUser {
+    username: String,
+    display_name: String,
+    role: String,
+    office: String,
+    password: String,
+}
+
+pub(super) async fn create_user<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<CreateUser>,
+) -> Result<(StatusCode, Json<User>), AppError> {
+    user.require(Permission::ManageUsers)?;
+    let mut c = Collector::default();
+    let username = c.check("username", Username::parse(&req.username));
+    let display_name = c.check(
+        "display_name",
+        clean_text(&req.display_name).and_then(|v| v.ok_or(Problem::Required)),
+    );
+    let role = c.check("role", Role::parse(&req.role));
+    let office = c.check("office", OfficeCode::parse(&req.office));
+    let chars = req.password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        c.push(
+            "password",
+            Problem::TooShort {
+                min: MIN_PASSWORD_CHARS,
+            },
+        );
+    } else if chars > 256 {
+        c.push("password", Problem::TooLong { max: 256 });
+    }
+    let (username, display_name, role, office) = c.finish(|| {
+        (
+            username.unwrap(),
+            display_name.unwrap(),
+            role.unwrap(),
+            office.unwrap(),
+        )
+    })?;
+    let password = req.password;
+    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)?;
+    let created = state
+        .store
+        .create_user(
+            NewUser {
+                username,
+                display_name,
+                role,
+                office,
+                password_hash,
+            },
+            &user.user.actor(),
+        )
+        .await
+        .map_err(|e| match e {
+            sijil_store::StoreError::NotFound("office") => AppError::Invalid(
+                sijil_core::ValidationErrors::single("office", Problem::NotFound),
+            ),
+            other => other.into(),
+        })?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+pub(super) async fn offices<S: Store>(
+    State(state): State<AppState<S>>,
+    _user: CurrentUser,
+) -> Result<Json<Vec<Office>>, AppError> {
+    Ok(Json(state.store.offices().await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CreateOffice {
+    code: String,
+    name_ar: String,
+    name_en: String,
+    governorate: u8,
+    secretariat: u8,
+}
+
+pub(super) async fn create_office<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<CreateOffice>,
+) -> Result<(StatusCode, Json<Office>), AppError> {
+    user.require(Permission::ManageOffices)?;
+    let mut c = Collector::default();
+    let code = c.check("code", OfficeCode::parse(&req.code));
+    let name_ar = c.check(
+        "name_ar",
+        clean_text(&req.name_ar).and_then(|v| v.ok_or(Problem::Required)),
+    );
+    let name_en = c.check(
+        "name_en",
+        clean_text(&req.name_en).and_then(|v| v.ok_or(Problem::Required)),
+    );
+    if req.governorate > 99 {
+        c.push("governorate", Problem::TooLong { max: 2 });
+    }
+    if req.secretariat > 99 {
+        c.push("secretariat", Problem::TooLong { max: 2 });
+    }
+    let (code, name_ar, name_en) =
+        c.finish(|| (code.unwrap(), name_ar.unwrap(), name_en.unwrap()))?;
+    let office = NewOffice {
+        code,
+        name_ar,
+        name_en,
+        governorate: req.governorate,
+        secretariat: req.secretariat,
+    };
+    let created = state
+        .store
+        .create_office(office, &user.user.actor())
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+pub(super) async fn stats<S: Store>(
+    State(state): State<AppState<S>>,
+    _user: CurrentUser,
+) -> Result<Json<Stats>, AppError> {
+    Ok(Json(state.store.stats().await?))
+}

@@ -1,0 +1,57 @@
+//! The route table. Every route but `/health` needs a session; each handler names the
+//! permission it needs before doing anything.
+
+mod admin;
+mod audit;
+mod health;
+mod persons;
+mod records;
+mod session;
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use sijil_store::Store;
+
+use crate::AppState;
+
+pub(crate) fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/metrics", get(health::metrics::<S>))
+        .route("/api/v1/auth/login", post(session::login::<S>))
+        .route("/api/v1/auth/logout", post(session::logout::<S>))
+        .route("/api/v1/auth/me", get(session::me))
+        .route("/api/v1/records", post(records::register::<S>))
+        .route("/api/v1/persons/{id}", get(persons::person::<S>))
+        .route(
+            "/api/v1/persons/{id}/events",
+            get(persons::events::<S>).post(persons::record_event::<S>),
+        )
+        .route(
+            "/api/v1/registers/{place}/{number}/members",
+            get(persons::register_members::<S>),
+        )
+        .route(
+            "/api/v1/users",
+            get(admin::users::<S>).post(admin::create_user::<S>),
+        )
+        .route(
+            "/api/v1/offices",
+            get(admin::offices::<S>).post(admin::create_office::<S>),
+        )
+        .route("/api/v1/stats", get(admin::stats::<S>))
+        .route("/api/v1/audit", get(audit::entries::<S>))
+        .route("/api/v1/audit/verify", get(audit::verify::<S>))
+        .fallback(not_found)
+}
+
+async fn not_found() -> crate::AppError {
+    crate::AppError::NotFound("route")
+}
+
+/// Parses a path id, answering 404 (not 400) for ids that cannot exist.
+fn parse_id(id: &str) -> Result<uuid::Uuid, crate::AppError> {
+    uuid::Uuid::parse_str(id).map_err(|_| crate::AppError::NotFound("person"))
+}

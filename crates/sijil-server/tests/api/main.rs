@@ -1,0 +1,9 @@
+//! The API tested from outside: a real server on a free port, a real SQLite file, HTTP.
+
+mod helpers;
+
+mod auth;
+mod bad_input;
+mod events;
+mod records;
+mod roles;
