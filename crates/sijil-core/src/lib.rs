@@ -11,6 +11,7 @@ pub mod capture;
 pub mod date;
 pub mod digits;
 pub mod event;
+pub mod interchange;
 pub mod national_number;
 pub mod person;
 pub mod record;
