@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod bootstrap;
 mod error;
 pub mod models;
 pub mod resolve;
@@ -64,12 +65,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         decision: Decision,
         actor: &Actor,
     ) -> StoreResult<Registration>;
-    /// Appends many records in one transaction: all are stored or none.
+    /// Appends many records in one transaction: all are stored or none. `progress` is called
+    /// with the number of records written so far, now and then, so a caller can show it.
     async fn import_records(
         &self,
         batch: Vec<(NewSourceRecord, Decision)>,
         meta: ImportMeta,
         actor: &Actor,
+        progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<ImportReceipt>;
     /// Which of these record ids are already stored.
     async fn existing_record_ids(&self, record_ids: &[String]) -> StoreResult<Vec<String>>;

@@ -1,13 +1,15 @@
 //! One story through the storage interface, run against SQLite. A PostgreSQL backend must pass
 //! the same story: keep the test generic over `Store`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use sijil_core::{
     Capture, EventInput, EventKind, NationalNumber, OfficeCode, RecordRow, RegisterKey, Role,
     Username,
 };
 use sijil_store::{
     Actor, AuditQuery, Decision, ImportMeta, Link, NewOffice, NewSourceRecord, NewUser, Store,
-    StoreError, resolve, sqlite::SqliteStore,
+    StoreError, bootstrap, resolve, sqlite::SqliteStore,
 };
 use time::{OffsetDateTime, macros::date};
 
@@ -113,7 +115,9 @@ async fn story<S: Store>(store: S) {
         digest: "d".into(),
     };
     assert!(matches!(
-        store.import_records(batch, meta.clone(), &clerk).await,
+        store
+            .import_records(batch, meta.clone(), &clerk, &|_| {})
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(store.stats().await.unwrap(), before);
@@ -128,11 +132,18 @@ async fn story<S: Store>(store: S) {
     let refs: Vec<_> = records.iter().map(|r| &r.record).collect();
     let decisions = resolve::by_national_number(&store, &refs).await.unwrap();
     assert_eq!(decisions[1].link, Link::SameAsItem(0));
+    let written = AtomicUsize::new(0);
     let receipt = store
-        .import_records(records.into_iter().zip(decisions).collect(), meta, &clerk)
+        .import_records(
+            records.into_iter().zip(decisions).collect(),
+            meta,
+            &clerk,
+            &|n| written.store(n, Ordering::Relaxed),
+        )
         .await
         .unwrap();
     assert_eq!((receipt.records, receipt.new_persons), (2, 1));
+    assert_eq!(written.load(Ordering::Relaxed), 2);
     let fatima = store
         .person_id_by_national_number(&nn)
         .await
@@ -271,4 +282,27 @@ async fn verify_finds_the_first_entry_changed_behind_the_triggers() {
     let v = store.verify_audit().await.unwrap();
     assert_eq!(v.verified, 3);
     assert_eq!(v.broken.unwrap().seq, 4);
+}
+
+#[tokio::test]
+async fn the_central_office_is_created_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("sijil.db"))
+        .await
+        .unwrap();
+    let first = bootstrap::ensure_central_office(&store).await.unwrap();
+    let again = bootstrap::ensure_central_office(&store).await.unwrap();
+    assert_eq!(first.code, again.code);
+    assert_eq!(first.code.as_str(), bootstrap::CENTRAL_OFFICE);
+    assert_eq!((first.governorate, first.secretariat), (1, 0));
+    assert_eq!(store.offices().await.unwrap().len(), 1);
+    let creations = store
+        .audit_entries(&AuditQuery {
+            action: Some("office.create".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(creations.len(), 1);
 }

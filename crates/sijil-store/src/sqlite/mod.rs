@@ -178,8 +178,9 @@ impl Store for SqliteStore {
         batch: Vec<(NewSourceRecord, Decision)>,
         meta: ImportMeta,
         actor: &Actor,
+        progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<ImportReceipt> {
-        records::import(self, batch, meta, actor).await
+        records::import(self, batch, meta, actor, progress).await
     }
     async fn existing_record_ids(&self, record_ids: &[String]) -> StoreResult<Vec<String>> {
         records::existing_record_ids(&self.reader, record_ids).await

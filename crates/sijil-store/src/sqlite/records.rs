@@ -256,6 +256,7 @@ pub(super) async fn import(
     batch: Vec<(NewSourceRecord, Decision)>,
     meta: ImportMeta,
     actor: &Actor,
+    progress: &(dyn Fn(usize) + Send + Sync),
 ) -> StoreResult<ImportReceipt> {
     let now = ts(OffsetDateTime::now_utc());
     let import_id = Uuid::now_v7();
@@ -286,7 +287,11 @@ pub(super) async fn import(
         .await?;
         new_persons += usize::from(new);
         persons.push((person_id, number));
+        if persons.len().is_multiple_of(256) {
+            progress(persons.len());
+        }
     }
+    progress(persons.len());
     issuer.save(&mut tx).await?;
     let detail =
         json!({ "records": batch.len(), "new_persons": new_persons, "digest": meta.digest });
