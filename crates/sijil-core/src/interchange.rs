@@ -95,6 +95,12 @@ pub enum ReadErrorKind {
         /// The line where it first appears.
         first_line: u64,
     },
+    /// The row's `record_id` is already in the registry (reported by importers, which know
+    /// the registry; the reader itself does not).
+    AlreadyRegistered {
+        /// The id.
+        record_id: String,
+    },
     /// Reading the input failed.
     Io {
         /// The system's message.
@@ -142,7 +148,9 @@ impl ReadError {
                 ..
             } => vec![column],
             ReadErrorKind::Invalid(errors) => errors.0.iter().map(|e| e.field.as_str()).collect(),
-            ReadErrorKind::DuplicateRecordId { .. } => vec![RECORD_ID],
+            ReadErrorKind::DuplicateRecordId { .. } | ReadErrorKind::AlreadyRegistered { .. } => {
+                vec![RECORD_ID]
+            }
             _ => vec![],
         }
     }
@@ -182,6 +190,9 @@ impl ReadError {
             } => format!(
                 "line {line}, column {RECORD_ID}: {record_id:?} is already used on line {first_line}"
             ),
+            AlreadyRegistered { record_id } => {
+                format!("line {line}, column {RECORD_ID}: {record_id:?} is already in the registry")
+            }
             Io { message } => format!("line {line}: cannot read the input: {message}"),
         }
     }
@@ -220,6 +231,9 @@ impl ReadError {
                 first_line,
             } => format!(
                 "السطر {line}، العمود {RECORD_ID}: المعرّف «{record_id}» مستخدم من قبل في السطر {first_line}"
+            ),
+            AlreadyRegistered { record_id } => format!(
+                "السطر {line}، العمود {RECORD_ID}: المعرّف «{record_id}» مسجّل من قبل في السجل"
             ),
             Io { message } => format!("السطر {line}: تعذّرت قراءة الملف: {message}"),
         }

@@ -354,3 +354,19 @@ proptest! {
         prop_assert_eq!(read_all(&bytes[..], TODAY).unwrap(), expected);
     }
 }
+
+#[test]
+fn an_already_registered_id_is_reported_like_a_file_error() {
+    let e = ReadError::new(
+        9,
+        ReadErrorKind::AlreadyRegistered {
+            record_id: "R5".into(),
+        },
+    );
+    assert_eq!(e.columns(), [RECORD_ID]);
+    assert_eq!(
+        e.to_string(),
+        "line 9, column record_id: \"R5\" is already in the registry"
+    );
+    assert!(e.message_ar().starts_with("السطر 9، العمود record_id"));
+}
