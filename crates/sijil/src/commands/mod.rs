@@ -1,0 +1,51 @@
+//! The command tree: one variant per subcommand, one module per variant.
+
+mod audit;
+mod import;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: the check failed.
+pub const EXIT_CHECK_FAILED: u8 = 1;
+/// Exit code: bad usage, refused input, or another failure.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Sijil, the civil registry (السجل المدني).
+#[derive(Debug, Parser)]
+#[command(name = "sijil", version)]
+pub struct Cli {
+    /// The data directory: the registry is the SQLite file DIR/sijil.db, created on first use.
+    #[arg(
+        long,
+        global = true,
+        env = "SIJIL_DATA",
+        default_value = "./data",
+        value_name = "DIR"
+    )]
+    data: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Imports a person-records CSV file, all or nothing.
+    Import(import::Cmd),
+    /// Verifies, anchors and lists the hash-chained audit log.
+    #[command(subcommand)]
+    Audit(audit::Cmd),
+}
+
+impl Cli {
+    /// Runs the chosen subcommand.
+    pub async fn run(self) -> anyhow::Result<ExitCode> {
+        match self.command {
+            Command::Import(cmd) => cmd.run(&self.data).await,
+            Command::Audit(cmd) => cmd.run(&self.data).await,
+        }
+    }
+}
