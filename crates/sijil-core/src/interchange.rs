@@ -22,7 +22,7 @@ use csv_core::ReadRecordResult;
 use time::Date;
 
 use crate::{
-    record::{COLUMNS, PersonRecord, RecordRow},
+    record::{COLUMNS, NumberPolicy, PersonRecord, RecordRow},
     validation::{FieldError, ValidationErrors},
 };
 
@@ -368,7 +368,8 @@ pub fn read_all_collecting<R: Read>(
     }
 }
 
-/// Streams the validated records of a person-records file.
+/// Streams the validated records of a person-records file. A national number with a wrong check
+/// digit is kept as unverified ([`NumberPolicy::KeepUnverified`]): old registers hold such numbers.
 ///
 /// Iteration yields each row in order, as a [`LineRecord`] or a [`ReadError`]. After a row's
 /// error it goes on with the next row; after a fatal one ([`ReadError::is_fatal`]) it ends.
@@ -593,7 +594,9 @@ impl<R: Read> RecordReader<R> {
                 slot.push_str(text);
             }
         }
-        let validated = self.row.validate(self.today);
+        let validated = self
+            .row
+            .validate_with(self.today, NumberPolicy::KeepUnverified);
         let id = self.row.record_id.trim();
         let first_line = match self.seen.get(id) {
             Some(&first) => Some(first),

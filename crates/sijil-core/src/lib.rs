@@ -24,6 +24,6 @@ pub use date::PartialDate;
 pub use event::{CivilEvent, EventInput, EventKind, NewEvent, PersonFacts};
 pub use national_number::NationalNumber;
 pub use person::PersonView;
-pub use record::{PersonRecord, RecordRow, Sex};
+pub use record::{NumberPolicy, PersonRecord, RecordRow, Sex};
 pub use register::RegisterKey;
 pub use validation::{FieldError, Problem, ValidationErrors};

@@ -126,6 +126,7 @@ mod tests {
             registry_place: None,
             registry_number: None,
             national_number: None,
+            unverified_national_number: None,
             source: None,
         }
     }

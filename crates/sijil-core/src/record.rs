@@ -9,7 +9,7 @@ use time::Date;
 use crate::{
     date::PartialDate,
     digits::fold_digits,
-    national_number::NationalNumber,
+    national_number::{NationalNumber, NationalNumberError},
     validation::{Collector, Problem, ValidationErrors, clean_text},
 };
 
@@ -83,6 +83,17 @@ pub struct RecordRow {
     pub source: String,
 }
 
+/// What to do with a national number whose digits are well formed but whose check digit is
+/// wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberPolicy {
+    /// Refuse the record: right for a clerk at a form, who can look again and correct it.
+    Refuse,
+    /// Keep the number aside as unverified: right for files copied from old registers, where a
+    /// mistyped number is part of the historical record and must not block the rest of it.
+    KeepUnverified,
+}
+
 impl RecordRow {
     /// Sets a field by its column name; unknown columns are ignored, as the format requires.
     pub fn set(&mut self, column: &str, value: String) {
@@ -106,8 +117,18 @@ impl RecordRow {
         *slot = value;
     }
 
-    /// Validates every field against `today`; all problems are reported together.
+    /// Validates every field against `today`; all problems are reported together. A wrong
+    /// check digit in the national number is an error.
     pub fn validate(&self, today: Date) -> Result<PersonRecord, ValidationErrors> {
+        self.validate_with(today, NumberPolicy::Refuse)
+    }
+
+    /// Validates as [`RecordRow::validate`], treating a wrong check digit as `policy` says.
+    pub fn validate_with(
+        &self,
+        today: Date,
+        policy: NumberPolicy,
+    ) -> Result<PersonRecord, ValidationErrors> {
         let mut c = Collector::default();
         let record_id = c.check("record_id", required(&self.record_id));
         let mut text = |field: &str, value: &str| c.check(field, clean_text(value)).flatten();
@@ -136,14 +157,22 @@ impl RecordRow {
                 },
             )
             .flatten();
+        let mut unverified_national_number = None;
         let national_number = c
             .check(
                 "national_number",
                 match self.national_number.trim() {
                     "" => Ok(None),
-                    s => NationalNumber::parse(s)
-                        .map(Some)
-                        .map_err(Problem::InvalidNationalNumber),
+                    s => match NationalNumber::parse(s) {
+                        Ok(n) => Ok(Some(n)),
+                        Err(NationalNumberError::BadCheckDigit { .. })
+                            if policy == NumberPolicy::KeepUnverified =>
+                        {
+                            unverified_national_number = Some(fold_digits(s));
+                            Ok(None)
+                        }
+                        Err(e) => Err(Problem::InvalidNationalNumber(e)),
+                    },
                 },
             )
             .flatten();
@@ -161,6 +190,7 @@ impl RecordRow {
             registry_place,
             registry_number,
             national_number,
+            unverified_national_number,
             source,
         })
     }
@@ -187,6 +217,10 @@ pub struct PersonRecord {
     pub registry_place: Option<String>,
     pub registry_number: Option<String>,
     pub national_number: Option<NationalNumber>,
+    /// A national number with a wrong check digit, kept as written (ASCII digits) when the
+    /// record came from a file; never used to link records by itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified_national_number: Option<String>,
     pub source: Option<String>,
 }
 
@@ -219,6 +253,7 @@ impl PersonRecord {
                 .national_number
                 .as_ref()
                 .map(|n| n.to_string())
+                .or_else(|| self.unverified_national_number.clone())
                 .unwrap_or_default(),
             source: s(&self.source),
         }
@@ -265,6 +300,30 @@ mod tests {
         assert_eq!(
             fields,
             ["record_id", "sex", "birth_date", "national_number"]
+        );
+    }
+
+    #[test]
+    fn a_wrong_check_digit_is_kept_aside_only_when_asked() {
+        let good = NationalNumber::from_parts(1, 2, 345).unwrap().to_string();
+        let mut bad = good.clone().into_bytes();
+        bad[3] = b'0' + (bad[3] - b'0' + 1) % 10;
+        let mut r = row();
+        r.national_number = String::from_utf8(bad).unwrap();
+        assert!(r.validate(date!(2026 - 01 - 01)).is_err());
+        let kept = r
+            .validate_with(date!(2026 - 01 - 01), NumberPolicy::KeepUnverified)
+            .unwrap();
+        assert_eq!(kept.national_number, None);
+        assert_eq!(
+            kept.unverified_national_number.as_deref(),
+            Some(r.national_number.as_str())
+        );
+        assert_eq!(kept.to_row().national_number, r.national_number);
+        r.national_number = "12ab".into();
+        assert!(
+            r.validate_with(date!(2026 - 01 - 01), NumberPolicy::KeepUnverified)
+                .is_err()
         );
     }
 

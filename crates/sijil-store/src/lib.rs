@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod bootstrap;
 mod error;
+pub mod ingest;
 pub mod models;
 pub mod resolve;
 pub mod sqlite;

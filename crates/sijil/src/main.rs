@@ -12,6 +12,7 @@
 mod commands;
 mod data;
 mod progress;
+mod settings;
 
 use std::process::ExitCode;
 

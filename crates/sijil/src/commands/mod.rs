@@ -1,7 +1,9 @@
 //! The command tree: one variant per subcommand, one module per variant.
 
 mod audit;
+mod generate;
 mod import;
+mod serve;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -33,6 +35,10 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Runs the central registry server (a fresh registry gets an administrator and sample data).
+    Serve(serve::Cmd),
+    /// Writes a synthetic Syrian population with ground truth.
+    Gen(generate::Cmd),
     /// Imports a person-records CSV file, all or nothing.
     Import(import::Cmd),
     /// Verifies, anchors and lists the hash-chained audit log.
@@ -44,6 +50,8 @@ impl Cli {
     /// Runs the chosen subcommand.
     pub async fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
+            Command::Serve(cmd) => cmd.run(&self.data).await,
+            Command::Gen(cmd) => cmd.run(),
             Command::Import(cmd) => cmd.run(&self.data).await,
             Command::Audit(cmd) => cmd.run(&self.data).await,
         }

@@ -1,0 +1,132 @@
+//! Typed, layered settings: built-in defaults, then a TOML file, then `SIJIL_SECTION__KEY`
+//! environment variables, then command-line flags (applied by the command itself).
+
+use std::{net::SocketAddr, path::Path, time::Duration};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// All settings.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// The HTTP server.
+    pub server: ServerSettings,
+    /// The sample population loaded into a fresh registry by `serve`.
+    pub sample: SampleSettings,
+}
+
+/// HTTP server settings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on. Loopback by default: exposing the registry is a deliberate act.
+    pub bind: SocketAddr,
+    /// Session lifetime in hours.
+    pub session_hours: u64,
+    /// Largest request body in KiB.
+    pub max_body_kib: usize,
+}
+
+/// Sample population settings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SampleSettings {
+    /// People to generate on first start (0 for none).
+    pub people: usize,
+    /// Generator seed.
+    pub seed: u64,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".parse().expect("valid address"),
+            session_hours: 8,
+            max_body_kib: 64,
+        }
+    }
+}
+
+impl Default for SampleSettings {
+    fn default() -> Self {
+        Self {
+            people: 3000,
+            seed: 2025,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, overlaid by `file` if it exists, then by the environment.
+    pub fn load(file: &Path) -> anyhow::Result<Self> {
+        let mut settings = if file.exists() {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            toml::from_str(&text).with_context(|| format!("settings file {}", file.display()))?
+        } else {
+            Settings::default()
+        };
+        settings.apply_env(std::env::vars())?;
+        Ok(settings)
+    }
+
+    /// Applies `SIJIL_SERVER__BIND`-style variables.
+    pub fn apply_env(
+        &mut self,
+        vars: impl Iterator<Item = (String, String)>,
+    ) -> anyhow::Result<()> {
+        for (key, value) in vars {
+            let Some(name) = key.strip_prefix("SIJIL_") else {
+                continue;
+            };
+            let parse_err = || format!("environment variable {key}={value:?}");
+            match name {
+                "SERVER__BIND" => self.server.bind = value.parse().with_context(parse_err)?,
+                "SERVER__SESSION_HOURS" => {
+                    self.server.session_hours = value.parse().with_context(parse_err)?
+                }
+                "SERVER__MAX_BODY_KIB" => {
+                    self.server.max_body_kib = value.parse().with_context(parse_err)?
+                }
+                "SAMPLE__PEOPLE" => self.sample.people = value.parse().with_context(parse_err)?,
+                "SAMPLE__SEED" => self.sample.seed = value.parse().with_context(parse_err)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The server's own configuration.
+    pub fn server_config(&self) -> sijil_server::ServerConfig {
+        sijil_server::ServerConfig {
+            session_ttl: Duration::from_secs(self.server.session_hours * 3600),
+            max_body_bytes: self.server.max_body_kib * 1024,
+            ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order() {
+        let mut s: Settings =
+            toml::from_str("[server]\nbind = \"127.0.0.1:9000\"\n[sample]\npeople = 10").unwrap();
+        assert_eq!(s.server.bind.port(), 9000);
+        assert_eq!(s.server.session_hours, 8, "unset keys keep their defaults");
+        s.apply_env([("SIJIL_SAMPLE__PEOPLE".to_owned(), "0".to_owned())].into_iter())
+            .unwrap();
+        assert_eq!(s.sample.people, 0);
+        assert!(
+            s.apply_env([("SIJIL_SERVER__BIND".to_owned(), "nonsense".to_owned())].into_iter())
+                .is_err()
+        );
+        assert!(
+            toml::from_str::<Settings>("[server]\nbnd = 1").is_err(),
+            "typos are refused"
+        );
+    }
+}
