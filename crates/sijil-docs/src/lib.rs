@@ -34,4 +34,12 @@
 //! version it needs.
 #![deny(missing_docs)]
 
+pub mod credential;
 pub mod mrz;
+pub mod qr;
+
+pub use credential::{
+    CardClaims, CredentialId, KeyId, KeyUsage, PersonName, RevocationList, TrustList, TrustedKey,
+    VerifiedCredential, VerifyError, issue_card_credential, verify_credential,
+};
+pub use qr::{qr_png, qr_svg, qr_version};

@@ -301,8 +301,9 @@ fn latin(c: char) -> Option<String> {
 }
 
 /// Recovers the Arabic spelling of a name transliterated by the Arabic table: `<` becomes a
-/// space; `None` when the text contains something the table never writes (so the name was not
-/// transliterated from Arabic, or was truncated in the middle of an escape).
+/// space. An escape cut short at the very end (a truncated name, `...MXHMD<X`) is dropped.
+/// `None` when the text contains something the table never writes, so the name was not
+/// transliterated from Arabic.
 pub fn arabic_from_mrz(mrz: &str) -> Option<String> {
     let b = mrz.as_bytes();
     let mut out = String::with_capacity(b.len() * 2);
@@ -317,8 +318,12 @@ pub fn arabic_from_mrz(mrz: &str) -> Option<String> {
         }
         let (letter, len) = if b[i] == b'X' {
             let rest = &mrz[i..];
-            let (code, letter) = ESCAPES.iter().find(|(code, _)| rest.starts_with(code))?;
-            (*letter, code.len())
+            match ESCAPES.iter().find(|(code, _)| rest.starts_with(code)) {
+                Some((code, letter)) => (*letter, code.len()),
+                // An escape cut by truncation at the very end of the field: drop it.
+                None if ESCAPES.iter().any(|(code, _)| code.starts_with(rest)) => break,
+                None => return None,
+            }
         } else {
             let letter = match b[i] {
                 b'A' => 'ا',
@@ -490,6 +495,12 @@ mod tests {
             None,
             "O is never written by the Arabic table"
         );
+        assert_eq!(
+            arabic_from_mrz("MXHMD<XK").as_deref(),
+            Some("محمد"),
+            "cut escape"
+        );
+        assert_eq!(arabic_from_mrz("MXQ"), None);
     }
 
     fn arabic_letter() -> impl Strategy<Value = char> {

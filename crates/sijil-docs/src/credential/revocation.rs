@@ -1,0 +1,200 @@
+//! The signed revocation list that offices and checkpoints receive through sync.
+//!
+//! Wire form (do not change casually: verifiers in the field read it): a tagged COSE_Sign1,
+//! EdDSA, `kid` in the protected header, signed by a key trusted for [`KeyUsage::Lists`], whose
+//! payload is the CBOR map
+//!
+//! | key | value |
+//! |---|---|
+//! | 1 | version (unsigned integer, grows with every list) |
+//! | 2 | issued at (Unix seconds) |
+//! | 3 | revoked card numbers (array of text, sorted) |
+//! | 4 | revoked credential ids (array of byte strings, sorted) |
+//!
+//! The list is complete, not a delta: the newest version replaces the one held, and
+//! [`RevocationList::open_update`] refuses an older or equal version, so an old list replayed
+//! by an attacker cannot un-revoke a card.
+
+use std::collections::BTreeSet;
+
+use ciborium::Value;
+use ed25519_dalek::SigningKey;
+use time::OffsetDateTime;
+
+use super::{CredentialId, KeyId, KeyUsage, TrustList, VerifyError, cose};
+
+/// Why a revocation list was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RevocationListError {
+    /// The signature layer failed (not COSE, unknown or revoked key, bad signature…).
+    #[error("revocation list signature: {0}")]
+    Signature(#[from] VerifyError),
+    /// The signed content is not a revocation list.
+    #[error("malformed revocation list: {0}")]
+    Malformed(String),
+    /// Not newer than the list already held.
+    #[error("revocation list version {got} is not newer than the version {have} already held")]
+    Stale {
+        /// Version held.
+        have: u64,
+        /// Version received.
+        got: u64,
+    },
+}
+
+/// Revoked cards and credentials, as of one version of the central registry's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevocationList {
+    /// Grows with every list the centre signs.
+    pub version: u64,
+    /// When the centre signed it.
+    pub issued_at: OffsetDateTime,
+    documents: BTreeSet<String>,
+    credentials: BTreeSet<CredentialId>,
+}
+
+impl RevocationList {
+    /// An empty list: what a verifier holds before it has received any (version 0).
+    pub fn empty() -> Self {
+        Self::new(0, OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// An empty list with this version and date, to fill and sign.
+    pub fn new(version: u64, issued_at: OffsetDateTime) -> Self {
+        Self {
+            version,
+            issued_at,
+            documents: BTreeSet::new(),
+            credentials: BTreeSet::new(),
+        }
+    }
+
+    /// Revokes a card: every credential with this card number.
+    pub fn revoke_document(&mut self, number: impl Into<String>) {
+        self.documents.insert(number.into());
+    }
+
+    /// Revokes one credential.
+    pub fn revoke_credential(&mut self, id: CredentialId) {
+        self.credentials.insert(id);
+    }
+
+    /// Whether the card is revoked.
+    pub fn is_document_revoked(&self, number: &str) -> bool {
+        self.documents.contains(number)
+    }
+
+    /// Whether the credential is revoked.
+    pub fn is_credential_revoked(&self, id: &CredentialId) -> bool {
+        self.credentials.contains(id)
+    }
+
+    /// Number of revoked cards and of revoked credentials.
+    pub fn len(&self) -> (usize, usize) {
+        (self.documents.len(), self.credentials.len())
+    }
+
+    /// Whether nothing is revoked.
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty() && self.credentials.is_empty()
+    }
+
+    /// The signed wire form.
+    pub fn sign(&self, key: &SigningKey, kid: &KeyId) -> Vec<u8> {
+        let int = |k: u64| Value::Integer(k.into());
+        let payload = Value::Map(vec![
+            (int(1), int(self.version)),
+            (
+                int(2),
+                Value::Integer(self.issued_at.unix_timestamp().into()),
+            ),
+            (
+                int(3),
+                Value::Array(self.documents.iter().cloned().map(Value::Text).collect()),
+            ),
+            (
+                int(4),
+                Value::Array(
+                    self.credentials
+                        .iter()
+                        .map(|c| Value::Bytes(c.as_bytes().to_vec()))
+                        .collect(),
+                ),
+            ),
+        ]);
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&payload, &mut bytes).expect("writing CBOR to memory cannot fail");
+        cose::sign(bytes, key, kid)
+    }
+
+    /// Checks the signature (a key trusted for lists) and reads the list.
+    pub fn open(bytes: &[u8], trust: &TrustList) -> Result<Self, RevocationListError> {
+        let opened = cose::open(bytes, trust, KeyUsage::Lists)?;
+        let value: Value = ciborium::from_reader(&opened.payload[..])
+            .map_err(|e| RevocationListError::Malformed(format!("not CBOR: {e}")))?;
+        let bad = |what: &str| RevocationListError::Malformed(what.to_owned());
+        let Value::Map(entries) = value else {
+            return Err(bad("not a map"));
+        };
+        let get = |key: u8| {
+            entries.iter().find_map(|(k, v)| match k {
+                Value::Integer(i) if i128::from(*i) == i128::from(key) => Some(v),
+                _ => None,
+            })
+        };
+        let version = match get(1) {
+            Some(Value::Integer(i)) => u64::try_from(i128::from(*i)).map_err(|_| bad("version"))?,
+            _ => return Err(bad("missing version (1)")),
+        };
+        let issued_at = match get(2) {
+            Some(Value::Integer(i)) => i64::try_from(i128::from(*i))
+                .ok()
+                .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+                .ok_or_else(|| bad("issued at (2) out of range"))?,
+            _ => return Err(bad("missing issued at (2)")),
+        };
+        let mut list = Self::new(version, issued_at);
+        match get(3) {
+            Some(Value::Array(items)) => {
+                for item in items {
+                    match item {
+                        Value::Text(t) => list.revoke_document(t.clone()),
+                        _ => return Err(bad("a card number (3) is not text")),
+                    }
+                }
+            }
+            _ => return Err(bad("missing card numbers (3)")),
+        }
+        match get(4) {
+            Some(Value::Array(items)) => {
+                for item in items {
+                    match item {
+                        Value::Bytes(b) => list.revoke_credential(
+                            CredentialId::new(b.clone())
+                                .map_err(|e| RevocationListError::Malformed(e.to_string()))?,
+                        ),
+                        _ => return Err(bad("a credential id (4) is not a byte string")),
+                    }
+                }
+            }
+            _ => return Err(bad("missing credential ids (4)")),
+        }
+        Ok(list)
+    }
+
+    /// Opens a list received to replace `current`, refusing one that is not newer.
+    pub fn open_update(
+        current: &RevocationList,
+        bytes: &[u8],
+        trust: &TrustList,
+    ) -> Result<Self, RevocationListError> {
+        let list = Self::open(bytes, trust)?;
+        if list.version <= current.version {
+            return Err(RevocationListError::Stale {
+                have: current.version,
+                got: list.version,
+            });
+        }
+        Ok(list)
+    }
+}
