@@ -19,6 +19,8 @@ pub mod models;
 pub mod resolve;
 pub mod sqlite;
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use sijil_core::{NationalNumber, NewEvent, RegisterKey};
 use uuid::Uuid;
@@ -84,6 +86,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         number: &NationalNumber,
     ) -> StoreResult<Option<Uuid>>;
+    /// The persons holding any of these national numbers, without reading their records (for
+    /// resolving a batch in a few queries); numbers nobody holds are absent from the map.
+    async fn person_ids_by_national_numbers(
+        &self,
+        numbers: &[NationalNumber],
+    ) -> StoreResult<HashMap<NationalNumber, Uuid>>;
     /// Members of a family register; audited as a read of each member.
     async fn register_members(
         &self,

@@ -6,43 +6,47 @@
 
 use std::collections::HashMap;
 
-use sijil_core::PersonRecord;
+use sijil_core::{NationalNumber, PersonRecord};
 
 use crate::{Decision, Link, Store, StoreResult};
 
-/// Decides each record of a batch (in order) by national number alone.
+/// Decides each record of a batch (in order) by national number alone. The registry is asked
+/// about all the batch's numbers at once, in a few queries, not once per record.
 pub async fn by_national_number<S: Store>(
     store: &S,
     records: &[&PersonRecord],
 ) -> StoreResult<Vec<Decision>> {
-    let mut first_in_batch: HashMap<&str, usize> = HashMap::new();
-    let mut decisions = Vec::with_capacity(records.len());
+    let mut first_in_batch: HashMap<&NationalNumber, usize> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
-        let Some(nn) = &r.national_number else {
-            decisions.push(Decision {
-                link: Link::NewPerson,
-                reason: "no_national_number",
-            });
-            continue;
-        };
-        if let Some(&j) = first_in_batch.get(nn.as_str()) {
-            decisions.push(Decision {
-                link: Link::SameAsItem(j),
-                reason: "national_number",
-            });
-            continue;
+        if let Some(nn) = &r.national_number {
+            first_in_batch.entry(nn).or_insert(i);
         }
-        first_in_batch.insert(nn.as_str(), i);
-        decisions.push(match store.person_id_by_national_number(nn).await? {
-            Some(id) => Decision {
-                link: Link::Person(id),
-                reason: "national_number",
-            },
+    }
+    let numbers: Vec<NationalNumber> = first_in_batch.keys().map(|&n| n.clone()).collect();
+    let held = store.person_ids_by_national_numbers(&numbers).await?;
+    let decisions = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| match &r.national_number {
             None => Decision {
                 link: Link::NewPerson,
-                reason: "national_number_new",
+                reason: "no_national_number",
             },
-        });
-    }
+            Some(nn) => match (first_in_batch[nn], held.get(nn)) {
+                (j, _) if j < i => Decision {
+                    link: Link::SameAsItem(j),
+                    reason: "national_number",
+                },
+                (_, Some(&id)) => Decision {
+                    link: Link::Person(id),
+                    reason: "national_number",
+                },
+                (_, None) => Decision {
+                    link: Link::NewPerson,
+                    reason: "national_number_new",
+                },
+            },
+        })
+        .collect();
     Ok(decisions)
 }

@@ -8,10 +8,11 @@
 mod access;
 mod audit_log;
 mod events;
+mod import;
 mod records;
 mod rows;
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{collections::HashMap, path::Path, str::FromStr, time::Duration};
 
 use async_trait::async_trait;
 use sijil_core::{NationalNumber, NewEvent, RegisterKey};
@@ -62,9 +63,12 @@ impl SqliteStore {
     }
 
     async fn with_options(options: SqliteConnectOptions) -> StoreResult<Self> {
+        // The writer gets a 64 MiB page cache (SQLite's default is 2 MiB): a large import is
+        // one transaction, and with a small cache its B-tree pages spill to the WAL and are
+        // rewritten there many times over before the commit.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("cache_size", "-65536"))
             .await
             .map_err(db)?;
         sqlx::migrate!("./migrations/sqlite")
@@ -180,7 +184,7 @@ impl Store for SqliteStore {
         actor: &Actor,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<ImportReceipt> {
-        records::import(self, batch, meta, actor, progress).await
+        import::import(self, batch, meta, actor, progress).await
     }
     async fn existing_record_ids(&self, record_ids: &[String]) -> StoreResult<Vec<String>> {
         records::existing_record_ids(&self.reader, record_ids).await
@@ -193,6 +197,12 @@ impl Store for SqliteStore {
         number: &NationalNumber,
     ) -> StoreResult<Option<Uuid>> {
         records::person_id_by_national_number(&self.reader, number).await
+    }
+    async fn person_ids_by_national_numbers(
+        &self,
+        numbers: &[NationalNumber],
+    ) -> StoreResult<HashMap<NationalNumber, Uuid>> {
+        records::person_ids_by_national_numbers(&self.reader, numbers).await
     }
     async fn register_members(
         &self,

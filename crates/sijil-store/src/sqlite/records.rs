@@ -1,6 +1,6 @@
 //! Source records, persons and family registers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 use sijil_core::{NationalNumber, PersonRecord, PersonView, RegisterKey};
@@ -10,19 +10,22 @@ use uuid::Uuid;
 
 use super::{SqliteStore, access::entry, append_audit, db, rows, ts};
 use crate::{
-    Actor, Decision, ImportMeta, ImportReceipt, Link, NewSourceRecord, PersonDetail,
-    RegisterMember, Registration, Stats, StoreError, StoreResult,
+    Actor, Decision, Link, NewSourceRecord, PersonDetail, RegisterMember, Registration, Stats,
+    StoreError, StoreResult,
 };
 
 /// Issues national numbers for one office inside a transaction, remembering the next serial.
-struct Issuer {
+pub(super) struct Issuer {
     governorate: u8,
     secretariat: u8,
     next: Option<u32>,
+    /// For batches: the numbers at or above the first serial that persons already hold
+    /// (brought from older registers), read once instead of once per candidate.
+    held: Option<HashSet<String>>,
 }
 
 impl Issuer {
-    async fn for_office(conn: &mut SqliteConnection, office: &str) -> StoreResult<Self> {
+    pub(super) async fn for_office(conn: &mut SqliteConnection, office: &str) -> StoreResult<Self> {
         let (governorate, secretariat): (i64, i64) =
             sqlx::query_as("SELECT governorate, secretariat FROM offices WHERE code = ?")
                 .bind(office)
@@ -34,27 +37,36 @@ impl Issuer {
             governorate: governorate as u8,
             secretariat: secretariat as u8,
             next: None,
+            held: None,
+        })
+    }
+
+    async fn next_serial(&mut self, conn: &mut SqliteConnection) -> StoreResult<u32> {
+        if let Some(n) = self.next {
+            return Ok(n);
+        }
+        let n = sqlx::query_scalar::<_, i64>(
+            "SELECT next_serial FROM national_number_serials WHERE governorate = ? AND secretariat = ?",
+        )
+        .bind(i64::from(self.governorate))
+        .bind(i64::from(self.secretariat))
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+        .unwrap_or(1) as u32;
+        Ok(n)
+    }
+
+    fn number(&self, serial: u32) -> StoreResult<NationalNumber> {
+        NationalNumber::from_parts(self.governorate, self.secretariat, serial).ok_or_else(|| {
+            StoreError::Conflict("the secretariat has used all its national numbers".into())
         })
     }
 
     async fn issue(&mut self, conn: &mut SqliteConnection) -> StoreResult<NationalNumber> {
-        let mut serial = match self.next {
-            Some(n) => n,
-            None => sqlx::query_scalar::<_, i64>(
-                "SELECT next_serial FROM national_number_serials WHERE governorate = ? AND secretariat = ?",
-            )
-            .bind(i64::from(self.governorate))
-            .bind(i64::from(self.secretariat))
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db)?
-            .unwrap_or(1) as u32,
-        };
+        let mut serial = self.next_serial(conn).await?;
         loop {
-            let number = NationalNumber::from_parts(self.governorate, self.secretariat, serial)
-                .ok_or_else(|| {
-                    StoreError::Conflict("the secretariat has used all its national numbers".into())
-                })?;
+            let number = self.number(serial)?;
             serial += 1;
             // A number may already be taken by a person who brought it from an older register.
             if !national_number_taken(conn, &number).await? {
@@ -64,7 +76,40 @@ impl Issuer {
         }
     }
 
-    async fn save(&self, conn: &mut SqliteConnection) -> StoreResult<()> {
+    /// Like `issue`, for a batch whose persons are not stored yet: skips the numbers persons
+    /// hold and those in `also_taken` (the batch's own).
+    pub(super) async fn issue_avoiding(
+        &mut self,
+        conn: &mut SqliteConnection,
+        also_taken: &HashSet<String>,
+    ) -> StoreResult<NationalNumber> {
+        let mut serial = self.next_serial(conn).await?;
+        if self.held.is_none() {
+            // Fixed-width digit strings sort as numbers; the 10-digit lower bound sorts before
+            // every 11-digit number that starts with it.
+            let (g, s) = (self.governorate, self.secretariat);
+            let held: Vec<String> = sqlx::query_scalar(
+                "SELECT national_number FROM persons WHERE national_number >= ? AND national_number <= ?",
+            )
+            .bind(format!("{g:02}{s:02}{serial:06}"))
+            .bind(format!("{g:02}{s:02}9999999"))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+            self.held = Some(held.into_iter().collect());
+        }
+        let held = self.held.as_ref().expect("loaded above");
+        loop {
+            let number = self.number(serial)?;
+            serial += 1;
+            if !held.contains(number.as_str()) && !also_taken.contains(number.as_str()) {
+                self.next = Some(serial);
+                return Ok(number);
+            }
+        }
+    }
+
+    pub(super) async fn save(&self, conn: &mut SqliteConnection) -> StoreResult<()> {
         let Some(next) = self.next else { return Ok(()) };
         sqlx::query(
             "INSERT INTO national_number_serials (governorate, secretariat, next_serial) VALUES (?, ?, ?)
@@ -251,68 +296,6 @@ pub(super) async fn register(
     })
 }
 
-pub(super) async fn import(
-    s: &SqliteStore,
-    batch: Vec<(NewSourceRecord, Decision)>,
-    meta: ImportMeta,
-    actor: &Actor,
-    progress: &(dyn Fn(usize) + Send + Sync),
-) -> StoreResult<ImportReceipt> {
-    let now = ts(OffsetDateTime::now_utc());
-    let import_id = Uuid::now_v7();
-    let mut tx = s.begin().await?;
-    sqlx::query("INSERT INTO imports (id, file_name, digest, records, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(import_id.to_string())
-        .bind(&meta.file_name)
-        .bind(&meta.digest)
-        .bind(batch.len() as i64)
-        .bind(actor.username.as_str())
-        .bind(&now)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    let mut issuer = Issuer::for_office(&mut tx, actor.office.as_str()).await?;
-    let mut persons: Vec<(Uuid, NationalNumber)> = Vec::with_capacity(batch.len());
-    let mut new_persons = 0;
-    for (item, decision) in &batch {
-        let (_, person_id, number, new) = append(
-            &mut tx,
-            item,
-            decision,
-            Some(import_id),
-            &persons,
-            &mut issuer,
-            &now,
-        )
-        .await?;
-        new_persons += usize::from(new);
-        persons.push((person_id, number));
-        if persons.len().is_multiple_of(256) {
-            progress(persons.len());
-        }
-    }
-    progress(persons.len());
-    issuer.save(&mut tx).await?;
-    let detail =
-        json!({ "records": batch.len(), "new_persons": new_persons, "digest": meta.digest });
-    append_audit(
-        &mut tx,
-        entry(
-            actor,
-            "records.import",
-            format!("import:{import_id}"),
-            detail,
-        ),
-    )
-    .await?;
-    tx.commit().await.map_err(db)?;
-    Ok(ImportReceipt {
-        import_id,
-        records: batch.len(),
-        new_persons,
-    })
-}
-
 pub(super) async fn existing_record_ids(
     pool: &SqlitePool,
     ids: &[String],
@@ -373,6 +356,31 @@ pub(super) async fn person_id_by_national_number(
         .await
         .map_err(db)?;
     id.as_deref().map(rows::uuid).transpose()
+}
+
+pub(super) async fn person_ids_by_national_numbers(
+    pool: &SqlitePool,
+    numbers: &[NationalNumber],
+) -> StoreResult<HashMap<NationalNumber, Uuid>> {
+    let mut found = HashMap::new();
+    // SQLite limits bound parameters per statement; ask in slices.
+    for chunk in numbers.chunks(500) {
+        let mut b = sqlx::QueryBuilder::new(
+            "SELECT national_number, id FROM persons WHERE national_number IN (",
+        );
+        let mut sep = b.separated(", ");
+        for n in chunk {
+            sep.push_bind(n.as_str().to_owned());
+        }
+        b.push(")");
+        let rows: Vec<(String, String)> = b.build_query_as().fetch_all(pool).await.map_err(db)?;
+        for (number, id) in rows {
+            let number =
+                NationalNumber::parse(&number).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            found.insert(number, rows::uuid(&id)?);
+        }
+    }
+    Ok(found)
 }
 
 pub(super) async fn register_members(
