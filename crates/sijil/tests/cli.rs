@@ -251,6 +251,8 @@ mod import {
             "{}",
             stderr(&out)
         );
+        // Not even the central office was created.
+        assert_eq!(s.stats(), Stats::default());
         assert_exit(&s.sijil(&["import", &file, "--office", "CENTRAL"]), 0);
         let out = s.sijil(&["import", &file, "--office", "lower case"]);
         assert_exit(&out, 2);

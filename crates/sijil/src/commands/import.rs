@@ -11,6 +11,7 @@ use std::{
     io::{self, Read},
     path::{Path, PathBuf},
     process::ExitCode,
+    time::Instant,
 };
 
 use anyhow::Context;
@@ -19,9 +20,7 @@ use sijil_core::{
     Capture, OfficeCode, PersonRecord,
     interchange::{self, LineRecord, ReadError, ReadErrorKind},
 };
-use sijil_store::{
-    Actor, ImportMeta, NewSourceRecord, Store, bootstrap, resolve, sqlite::SqliteStore,
-};
+use sijil_store::{Actor, ImportMeta, Store, bootstrap, ingest, sqlite::SqliteStore};
 use time::{OffsetDateTime, macros::offset};
 
 use crate::{data, progress};
@@ -68,9 +67,11 @@ impl Cmd {
             .with_context(|| format!("cannot open {}", self.file.display()))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let bar = progress::bytes(size, "checking");
+        let started = Instant::now();
         let mut input = Digesting::new(bar.wrap_read(file));
         let read = interchange::read_all_collecting(&mut input, today(), MAX_ERRORS);
         bar.finish_and_clear();
+        tracing::info!(elapsed = ?started.elapsed(), "read and validated the file");
         let records = read.map_err(|e| {
             // Stopped at the limit, not at a fatal error.
             let more = e.stopped_early() && e.errors().len() >= MAX_ERRORS;
@@ -101,29 +102,24 @@ impl Cmd {
             return Err(self.refused(errors, more).into());
         }
 
+        // Checked before anything is written: a refused import leaves no trace.
+        if let Some(code) = &self.office
+            && code.as_str() != bootstrap::CENTRAL_OFFICE
+        {
+            let offices = store.offices().await.context("cannot list offices")?;
+            if !offices.iter().any(|o| &o.code == code) {
+                let known: Vec<&str> = offices.iter().map(|o| o.code.as_str()).collect();
+                anyhow::bail!(
+                    "office {code} does not exist (known offices: {})",
+                    known.join(", ")
+                );
+            }
+        }
         let central = bootstrap::ensure_central_office(store)
             .await
             .context("cannot create the central office")?;
-        let office = match &self.office {
-            None => central.code.clone(),
-            Some(code) => {
-                let offices = store.offices().await.context("cannot list offices")?;
-                if !offices.iter().any(|o| &o.code == code) {
-                    anyhow::bail!("office {code} does not exist (known offices: {})", {
-                        let codes: Vec<&str> = offices.iter().map(|o| o.code.as_str()).collect();
-                        codes.join(", ")
-                    });
-                }
-                code.clone()
-            }
-        };
+        let office = self.office.clone().unwrap_or_else(|| central.code.clone());
         let actor = Actor::system(central.code);
-
-        let refs: Vec<&PersonRecord> = records.iter().map(|r| &r.record).collect();
-        let decisions = resolve::by_national_number(store, &refs)
-            .await
-            .context("cannot link the records by national number")?;
-        drop(refs);
 
         let capture = Capture {
             office,
@@ -131,27 +127,20 @@ impl Cmd {
             captured_at: OffsetDateTime::now_utc(),
             evidence: vec![],
         };
-        let batch: Vec<_> = records
-            .into_iter()
-            .zip(decisions)
-            .map(|(r, decision)| {
-                let record = NewSourceRecord {
-                    record: r.record,
-                    capture: capture.clone(),
-                };
-                (record, decision)
-            })
-            .collect();
-        let bar = progress::items(batch.len() as u64, "writing");
+        let records: Vec<PersonRecord> = records.into_iter().map(|r| r.record).collect();
+        let bar = progress::items(records.len() as u64, "writing");
         let meta = ImportMeta {
             file_name: file_name.clone(),
             digest,
         };
-        let receipt = store
-            .import_records(batch, meta, &actor, &|n| bar.set_position(n as u64))
-            .await
-            .with_context(|| format!("importing {file_name} failed; nothing was stored"));
+        let started = Instant::now();
+        let receipt = ingest::import(store, records, &capture, meta, &actor, &|n| {
+            bar.set_position(n as u64)
+        })
+        .await
+        .with_context(|| format!("importing {file_name} failed; nothing was stored"));
         bar.finish_and_clear();
+        tracing::info!(elapsed = ?started.elapsed(), "resolved and wrote the records");
         let receipt = receipt?;
         println!(
             "imported {} records from {file_name}: {} new persons (import {})",
