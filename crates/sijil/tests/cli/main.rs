@@ -119,6 +119,9 @@ fn snapshot(s: &Sandbox) -> (Stats, String) {
     (s.stats(), stdout(&head))
 }
 
+mod generate;
+mod serve;
+
 mod import {
     use super::*;
 
