@@ -338,3 +338,21 @@ fn revocation_lists_are_signed_and_never_roll_back() {
         Err(sijil_docs::credential::RevocationListError::Stale { have: 3, got: 3 })
     ));
 }
+
+#[test]
+fn the_card_gets_a_td1_zone_from_the_same_claims() {
+    let zone = typical_claims().td1_zone().unwrap();
+    assert_eq!(
+        zone,
+        "I<SYRA12345678401021234569<<<<\n8503172M3611281SYR<<<<<<<<<<<1\nALXHLBY<<MXHMD<<<<<<<<<<<<<<<<"
+    );
+    let read = sijil_docs::mrz::parse_mrz(&zone).unwrap().data;
+    assert_eq!(
+        sijil_docs::mrz::arabic_from_mrz(&read.name.primary).as_deref(),
+        Some("الحلبي")
+    );
+    assert_eq!(
+        read.optional_data,
+        typical_claims().national_number.as_str()
+    );
+}

@@ -57,6 +57,8 @@ use std::fmt;
 use sijil_core::{NationalNumber, PartialDate, Sex};
 use time::{Date, OffsetDateTime};
 
+use crate::mrz::{MrzData, MrzDate, MrzError, MrzName};
+
 pub use keys::{KeyUsage, TrustList, TrustedKey};
 pub use pipeline::{
     MAX_DECOMPRESSED, MAX_TEXT, PayloadSizes, credential_payload_sizes, issue_card_credential,
@@ -193,6 +195,27 @@ pub struct CardClaims {
     pub issued_on: Date,
     /// Date of expiry: the credential is valid through that day (until 00:00 UTC the next).
     pub expires_on: Date,
+}
+
+impl CardClaims {
+    /// The card's TD1 machine-readable zone: Arabic names transliterated by the ICAO table
+    /// (family name, then first name), the card number, and the national number in the
+    /// optional data of line 1.
+    pub fn td1_zone(&self) -> Result<String, MrzError> {
+        MrzData {
+            document_code: "I<".into(),
+            issuing_state: "SYR".into(),
+            name: MrzName::transliterate(&self.name_ar.family, &self.name_ar.first)?,
+            document_number: self.document_number.clone(),
+            nationality: self.nationality.clone(),
+            birth_date: MrzDate::from_partial(&self.birth_date),
+            sex: self.sex,
+            expiry_date: MrzDate::from_date(self.expires_on),
+            optional_data: self.national_number.as_str().to_owned(),
+            optional_data_2: String::new(),
+        }
+        .to_td1()
+    }
 }
 
 /// A credential whose signature, validity and revocation status were checked.
