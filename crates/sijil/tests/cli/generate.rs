@@ -27,7 +27,7 @@ fn the_same_seed_gives_the_same_files_and_they_import() {
     assert!(truth.starts_with("record_id,person_id\n"));
     let records = truth.lines().count() - 1;
     assert!(
-        records >= 500 && records <= 2000,
+        (500..=2000).contains(&records),
         "{records} records for 500 people"
     );
     assert!(!s.dir.path().join("a/.records.csv.partial").exists());
