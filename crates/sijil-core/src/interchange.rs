@@ -388,8 +388,10 @@ pub struct RecordReader<R> {
     row: RecordRow,
     /// Each `record_id` seen, with its line.
     seen: HashMap<Box<str>, u64>,
-    /// One plus the number of line feeds consumed so far.
+    /// One plus the number of line breaks (LF, CRLF or a bare CR) consumed so far.
     line: u64,
+    /// Whether the last byte consumed was a CR, so a CRLF split across reads counts once.
+    after_cr: bool,
     bytes: u64,
     done: bool,
 }
@@ -424,6 +426,7 @@ impl<R: Read> RecordReader<R> {
             row: RecordRow::default(),
             seen: HashMap::new(),
             line: 1,
+            after_cr: false,
             bytes: 0,
             done: false,
         };
@@ -528,13 +531,13 @@ impl<R: Read> RecordReader<R> {
                     .iter()
                     .take_while(|&&b| b == b'\r' || b == b'\n')
                     .count();
-                self.line += line_feeds(&consumed[..blank]);
+                self.line += line_breaks(&consumed[..blank], &mut self.after_cr);
                 consumed = &consumed[blank..];
                 if !consumed.is_empty() {
                     start_line = Some(self.line);
                 }
             }
-            self.line += line_feeds(consumed);
+            self.line += line_breaks(consumed, &mut self.after_cr);
             self.bytes += n_in as u64;
             self.input.consume(n_in);
             out_len += n_out;
@@ -642,8 +645,16 @@ impl<R: Read> Iterator for RecordReader<R> {
     }
 }
 
-fn line_feeds(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+/// Counts line breaks as editors do: LF, CRLF and a bare CR (old Mac files) each end a line.
+fn line_breaks(bytes: &[u8], after_cr: &mut bool) -> u64 {
+    let mut n = 0;
+    for &b in bytes {
+        if b == b'\r' || (b == b'\n' && !*after_cr) {
+            n += 1;
+        }
+        *after_cr = b == b'\r';
+    }
+    n
 }
 
 /// The field of `row` for `COLUMNS[column]`.

@@ -7,7 +7,13 @@ use sijil_core::interchange;
 use time::macros::date;
 
 fuzz_target!(|data: &[u8]| {
-    let lines = data.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    // LF, CRLF and a bare CR each end a line.
+    let breaks = data
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' || (b == b'\n' && (i == 0 || data[i - 1] != b'\r')))
+        .count();
+    let lines = breaks as u64 + 1;
     match interchange::read_all_collecting(data, date!(2026 - 11 - 29), 50) {
         Ok(records) => {
             for r in records {

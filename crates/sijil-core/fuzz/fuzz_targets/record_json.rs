@@ -7,12 +7,17 @@ use sijil_core::{NumberPolicy, RecordRow};
 use time::macros::date;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(row) = serde_json::from_slice::<RecordRow>(data) else { return };
+    let Ok(row) = serde_json::from_slice::<RecordRow>(data) else {
+        return;
+    };
     let today = date!(2026 - 11 - 29);
     for policy in [NumberPolicy::Refuse, NumberPolicy::KeepUnverified] {
         match row.validate_with(today, policy) {
             Ok(record) => {
-                let again = record.to_row().validate_with(today, policy).expect("a valid record stays valid");
+                let again = record
+                    .to_row()
+                    .validate_with(today, policy)
+                    .expect("a valid record stays valid");
                 assert_eq!(again, record);
             }
             Err(errors) => {
