@@ -1,4 +1,5 @@
-//! Sijil's HTTP server: the authenticated JSON API, health and Prometheus metrics.
+//! Sijil's HTTP server: the authenticated JSON API, the Arabic-first web application ([`web`]),
+//! health and Prometheus metrics.
 //!
 //! The server is generic over the [`Store`]: it never names a database. Tests start it on
 //! port 0 with [`serve`] and talk HTTP to it, exactly as a client would.
@@ -11,6 +12,7 @@ mod json;
 mod lockout;
 mod middleware;
 mod routes;
+pub mod web;
 
 use std::{future::Future, sync::Arc, time::Duration};
 
@@ -31,6 +33,9 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Longest time a request may take.
     pub request_timeout: Duration,
+    /// Whether the web application's cookies carry `Secure` (set it when served over HTTPS;
+    /// off by default because an office node is often reached over plain HTTP on its LAN).
+    pub secure_cookies: bool,
 }
 
 impl Default for ServerConfig {
@@ -39,6 +44,7 @@ impl Default for ServerConfig {
             session_ttl: Duration::from_secs(8 * 3600),
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(30),
+            secure_cookies: false,
         }
     }
 }
@@ -69,6 +75,7 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
     let timeout = state.config.request_timeout;
     let body_limit = state.config.max_body_bytes;
     routes::router::<S>()
+        .merge(web::router::<S>())
         .with_state(state)
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::track_metrics))

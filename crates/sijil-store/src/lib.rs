@@ -116,4 +116,7 @@ pub trait Store: Clone + Send + Sync + 'static {
     async fn verify_audit(&self) -> StoreResult<AuditVerification>;
     /// Counts for dashboards.
     async fn stats(&self) -> StoreResult<Stats>;
+    /// How many source records were stored at or after `since` (imports included); not a
+    /// read of any person, so not audited.
+    async fn records_stored_since(&self, since: time::OffsetDateTime) -> StoreResult<i64>;
 }

@@ -231,4 +231,7 @@ impl Store for SqliteStore {
     async fn stats(&self) -> StoreResult<Stats> {
         records::stats(&self.reader).await
     }
+    async fn records_stored_since(&self, since: OffsetDateTime) -> StoreResult<i64> {
+        records::stored_since(&self.reader, since).await
+    }
 }

@@ -418,6 +418,15 @@ pub(super) async fn register_members(
     Ok(members)
 }
 
+pub(super) async fn stored_since(pool: &SqlitePool, since: OffsetDateTime) -> StoreResult<i64> {
+    // created_at is fixed-width UTC text, so text order is time order.
+    sqlx::query_scalar("SELECT COUNT(*) FROM source_records WHERE created_at >= ?")
+        .bind(ts(since))
+        .fetch_one(pool)
+        .await
+        .map_err(db)
+}
+
 pub(super) async fn stats(pool: &SqlitePool) -> StoreResult<Stats> {
     let counts: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
         "SELECT 'persons', COUNT(*) FROM persons

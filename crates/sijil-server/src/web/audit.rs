@@ -1,0 +1,204 @@
+//! The audit log for auditors: filter by officer, person, action and time; the chain's state.
+
+use askama::Template;
+use axum::{
+    extract::{Query, State},
+    response::Response,
+};
+use serde::Deserialize;
+use sijil_core::{NationalNumber, Permission};
+use sijil_store::{AuditEntry, AuditQuery, AuditVerification, Store};
+
+use super::{Ctx, WebError, WebUser, forms::url_encode, html, person::when_text};
+use crate::AppState;
+
+/// Entries per page.
+const PAGE: u32 = 50;
+
+/// Actions offered in the filter (any other can still be typed in the URL).
+pub(super) const ACTIONS: [&str; 11] = [
+    "person.read",
+    "person.events.read",
+    "register.read",
+    "record.register",
+    "event.record",
+    "records.import",
+    "auth.login",
+    "auth.logout",
+    "auth.login_failed",
+    "user.create",
+    "office.create",
+];
+
+#[derive(Deserialize, Default)]
+pub(super) struct Filter {
+    #[serde(default)]
+    officer: String,
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    until: String,
+    before: Option<i64>,
+}
+
+/// One entry as shown.
+struct Row {
+    seq: i64,
+    at: String,
+    actor: String,
+    office: String,
+    action: String,
+    subject: String,
+    /// Link to the subject, for persons.
+    href: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    ctx: Ctx,
+    f: Filter,
+    rows: Vec<Row>,
+    actions: Vec<(&'static str, String)>,
+    verification: AuditVerification,
+    older: String,
+    bad_person: bool,
+}
+
+/// `YYYY-MM-DD` → the RFC 3339 start of that day (the stored times are UTC text).
+fn day_start(day: &str) -> Option<String> {
+    let d = day.trim();
+    let ok = d.len() == 10
+        && d.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    ok.then(|| format!("{d}T00:00:00Z"))
+}
+
+/// The day after `YYYY-MM-DD`, so that "until" includes the day itself.
+fn day_after(day: &str) -> Option<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let d = time::Date::parse(day.trim(), format).ok()?.next_day()?;
+    Some(format!("{}T00:00:00Z", d.format(format).ok()?))
+}
+
+pub(super) async fn page<S: Store>(
+    State(state): State<AppState<S>>,
+    user: WebUser,
+    Query(f): Query<Filter>,
+) -> Result<Response, WebError> {
+    user.require(Permission::ReadAudit)?;
+    let ctx = user.ctx();
+    // A person may be given by national number or as `person:<id>`.
+    let person = f.person.trim();
+    let mut bad_person = false;
+    let subject = if person.is_empty() {
+        None
+    } else if let Ok(n) = NationalNumber::parse(person) {
+        match state.store.person_id_by_national_number(&n).await? {
+            Some(id) => Some(format!("person:{id}")),
+            None => {
+                bad_person = true;
+                Some(format!("person:{n}"))
+            }
+        }
+    } else if uuid::Uuid::parse_str(person).is_ok() {
+        Some(format!("person:{person}"))
+    } else {
+        Some(person.to_owned())
+    };
+    let query = AuditQuery {
+        actor: Some(f.officer.trim().to_owned()).filter(|s| !s.is_empty()),
+        subject,
+        action: Some(f.action.trim().to_owned()).filter(|s| !s.is_empty()),
+        since: day_start(&f.since),
+        until: day_after(&f.until),
+        before_seq: f.before,
+        limit: PAGE,
+    };
+    let entries = state.store.audit_entries(&query).await?;
+    let verification = state.store.verify_audit().await?;
+    let older = match entries.last() {
+        Some(last) if entries.len() == PAGE as usize => format!(
+            "/audit?officer={}&person={}&action={}&since={}&until={}&before={}",
+            url_encode(&f.officer),
+            url_encode(&f.person),
+            url_encode(&f.action),
+            url_encode(&f.since),
+            url_encode(&f.until),
+            last.seq
+        ),
+        _ => String::new(),
+    };
+    let rows = entries.into_iter().map(|e| row(&ctx, e)).collect();
+    let actions = ACTIONS
+        .into_iter()
+        .map(|a| (a, ctx.t.code("action", a)))
+        .collect();
+    html(&AuditPage {
+        ctx,
+        f,
+        rows,
+        actions,
+        verification,
+        older,
+        bad_person,
+    })
+}
+
+impl AuditPage {
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+}
+
+fn row(ctx: &Ctx, e: AuditEntry) -> Row {
+    let href = e
+        .subject
+        .strip_prefix("person:")
+        .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+        .map(|id| format!("/people/{id}"))
+        .unwrap_or_default();
+    Row {
+        seq: e.seq,
+        at: when_text(&e.at),
+        actor: e.actor,
+        office: e.office,
+        action: ctx.t.code("action", &e.action),
+        subject: e.subject,
+        href,
+        detail: if e.detail == "{}" {
+            String::new()
+        } else {
+            e.detail
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_become_half_open_ranges() {
+        assert_eq!(
+            day_start("2026-11-29").as_deref(),
+            Some("2026-11-29T00:00:00Z")
+        );
+        assert_eq!(
+            day_after("2026-11-30").as_deref(),
+            Some("2026-12-01T00:00:00Z")
+        );
+        assert_eq!(day_start("2026-1-1"), None);
+        assert_eq!(day_after("yesterday"), None);
+    }
+}

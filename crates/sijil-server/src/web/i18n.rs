@@ -1,0 +1,266 @@
+//! The message catalogue: every string a user reads comes from `locales/{ar,en}/main.ftl`
+//! (Project Fluent), compiled into the binary. Arabic is the default language.
+//!
+//! Placeables are not wrapped in bidi isolation marks by Fluent: messages only interpolate
+//! numbers, and names are isolated by the templates with `<bdi>`, which also works for text
+//! that is not a message.
+
+use std::sync::LazyLock;
+
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// العربية: the default.
+    Ar,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 code, for `lang=`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ar => "ar",
+            Lang::En => "en",
+        }
+    }
+
+    /// The writing direction, for `dir=`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Ar => "rtl",
+            Lang::En => "ltr",
+        }
+    }
+
+    /// The language the switch offers.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ar => Lang::En,
+            Lang::En => Lang::Ar,
+        }
+    }
+
+    /// Parses `ar` or `en`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "ar" => Some(Lang::Ar),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Whether this is Arabic (for choosing the domain's own Arabic or English messages).
+    pub fn is_ar(self) -> bool {
+        self == Lang::Ar
+    }
+}
+
+const AR: &str = include_str!("../../locales/ar/main.ftl");
+const EN: &str = include_str!("../../locales/en/main.ftl");
+
+struct Catalogue {
+    ar: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue {
+    ar: bundle("ar", AR),
+    en: bundle("en", EN),
+});
+
+fn bundle(code: &str, source: &str) -> FluentBundle<FluentResource> {
+    let resource = FluentResource::try_new(source.to_owned())
+        .unwrap_or_else(|(_, errors)| panic!("the {code} catalogue does not parse: {errors:?}"));
+    let langid: unic_langid::LanguageIdentifier = code.parse().expect("a valid language id");
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .unwrap_or_else(|errors| panic!("the {code} catalogue repeats messages: {errors:?}"));
+    bundle
+}
+
+/// Looks messages up in one language. Cheap to copy; templates call [`Tr::t`].
+#[derive(Debug, Clone, Copy)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    fn bundle(self) -> &'static FluentBundle<FluentResource> {
+        match self.0 {
+            Lang::Ar => &CATALOGUE.ar,
+            Lang::En => &CATALOGUE.en,
+        }
+    }
+
+    fn format(self, id: &str, args: Option<&FluentArgs>) -> String {
+        let bundle = self.bundle();
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            // A missing message shows its id rather than failing the page; the catalogue tests
+            // make sure none is missing.
+            return id.to_owned();
+        };
+        let mut errors = Vec::new();
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
+    }
+
+    /// The message `id`.
+    pub fn t(&self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// The message `id` with one numeric argument.
+    pub fn n(&self, id: &str, name: &str, value: &i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name.to_owned(), FluentValue::from(*value));
+        self.format(id, Some(&args))
+    }
+
+    /// The message `id` with one text argument (never a name: see the module's note).
+    pub fn s(&self, id: &str, name: &str, value: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name.to_owned(), FluentValue::from(value.to_owned()));
+        self.format(id, Some(&args))
+    }
+
+    /// `prefix-key` if the catalogue has it, else `key` itself (for codes such as audit
+    /// actions, where an unknown code is still worth showing).
+    pub fn code(&self, prefix: &str, key: &str) -> String {
+        let id = format!("{prefix}-{}", key.replace(['.', '_'], "-"));
+        if self.bundle().has_message(&id) {
+            self.t(&id)
+        } else {
+            key.to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn ids(source: &str) -> BTreeSet<String> {
+        source
+            .lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn both_catalogues_have_the_same_messages() {
+        let (ar, en) = (ids(AR), ids(EN));
+        assert!(ar.len() > 50);
+        assert_eq!(
+            ar.symmetric_difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new()
+        );
+        // And both parse.
+        assert_eq!(Tr(Lang::Ar).t("app-name"), "سجل");
+        assert_eq!(Tr(Lang::En).t("app-name"), "Sijil");
+    }
+
+    #[test]
+    fn every_message_a_template_or_handler_asks_for_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let mut used = BTreeSet::new();
+        let mut scan = |path: std::path::PathBuf| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for quote in ["t(\"", "n(\"", "s(\""] {
+                for part in text.split(quote).skip(1) {
+                    if let Some(id) = part.split('"').next()
+                        && id.contains('-')
+                        && id.starts_with(|c: char| c.is_ascii_lowercase())
+                        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    {
+                        used.insert(id.to_owned());
+                    }
+                }
+            }
+        };
+        for sub in ["templates", "src/web"] {
+            let mut stack = vec![std::path::PathBuf::from(dir).join(sub)];
+            while let Some(p) = stack.pop() {
+                if p.is_dir() {
+                    stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                } else {
+                    scan(p);
+                }
+            }
+        }
+        let known = ids(AR);
+        let missing: Vec<_> = used.iter().filter(|id| !known.contains(*id)).collect();
+        assert!(used.len() > 50, "the scan found the messages in use");
+        assert_eq!(missing, Vec::<&String>::new());
+    }
+
+    #[test]
+    fn every_code_shown_through_a_prefix_has_a_message() {
+        let fields: Vec<&str> = crate::web::register::GROUPS
+            .iter()
+            .flat_map(|(_, f)| f.iter().copied())
+            .chain(["source", "name"])
+            .collect();
+        let evidence = [
+            "family_booklet",
+            "civil_id_card",
+            "birth_certificate",
+            "passport",
+            "register_extract",
+            "refugee_card",
+            "court_decision",
+            "foreign_document",
+            "witness",
+        ];
+        let families: [(&str, &[&str]); 8] = [
+            ("role", &["administrator", "clerk", "auditor"]),
+            ("event", &["birth", "death", "marriage", "divorce"]),
+            ("evidence", &evidence),
+            (
+                "reason",
+                &[
+                    "national_number",
+                    "national_number_new",
+                    "no_national_number",
+                ],
+            ),
+            ("sex", &["M", "F"]),
+            ("field", &fields),
+            ("action", &crate::web::audit::ACTIONS),
+            (
+                "error",
+                &[
+                    "forbidden-title",
+                    "not-found-title",
+                    "csrf-title",
+                    "bad-request-title",
+                    "internal-title",
+                    "forbidden-text",
+                    "not-found-text",
+                    "csrf-text",
+                    "bad-request-text",
+                    "internal-text",
+                ],
+            ),
+        ];
+        for lang in [Lang::Ar, Lang::En] {
+            for (prefix, codes) in families {
+                for code in codes {
+                    let id = format!("{prefix}-{}", code.replace(['.', '_'], "-"));
+                    assert!(Tr(lang).bundle().has_message(&id), "{lang:?} lacks {id}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_interpolated() {
+        assert!(Tr(Lang::En).n("audit-verified", "count", &3).contains('3'));
+    }
+}

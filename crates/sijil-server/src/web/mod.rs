@@ -1,0 +1,431 @@
+//! The web application: server-rendered, Arabic-first HTML for clerks, auditors and
+//! administrators. It works with JavaScript off and loads nothing from outside the server.
+//!
+//! - Sessions are the API's sessions (the `sessions` table, tokens stored as BLAKE3 hashes),
+//!   carried in a cookie that is `HttpOnly; SameSite=Strict; Path=/` (and `Secure` when
+//!   configured).
+//! - Every form carries a CSRF token checked on POST: for a session, a key derived from the
+//!   session token (synchronizer pattern without server state); for the login form, a random
+//!   value also set in a cookie (double submit).
+//! - Pages send a strict Content-Security-Policy: no inline script or style, assets from
+//!   `'self'` only. Askama escapes every value; names are shown inside `<bdi>`.
+//! - Every string comes from the Fluent catalogue ([`i18n`]); validation messages come from the
+//!   domain's own Arabic and English texts.
+
+mod admin;
+mod assets;
+mod audit;
+mod forms;
+mod home;
+pub mod i18n;
+mod login;
+mod person;
+mod register;
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{FromRequestParts, Request},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use sijil_core::{Permission, Role};
+use sijil_store::{Store, StoreError, User};
+
+use crate::{AppState, auth};
+use i18n::{Lang, Tr};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "sijil_session";
+/// Name of the language cookie.
+pub const LANG_COOKIE: &str = "sijil_lang";
+/// Name of the login form's double-submit cookie.
+pub const LOGIN_CSRF_COOKIE: &str = "sijil_login_csrf";
+/// Name of the hidden form field holding the CSRF token.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// The policy every page is served with: nothing inline, nothing from elsewhere.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The web application's routes, merged into the API's router by [`crate::app`].
+pub fn router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/", get(home::home::<S>))
+        .route("/login", get(login::form).post(login::submit::<S>))
+        .route("/logout", post(login::logout::<S>))
+        .route("/lang/{code}", get(login::switch_language))
+        .route(
+            "/register",
+            get(register::form::<S>).post(register::submit::<S>),
+        )
+        .route("/people/by-number", get(person::by_number::<S>))
+        .route("/people/{id}", get(person::page::<S>))
+        .route("/people/{id}/print", get(person::print::<S>))
+        .route("/people/{id}/events", post(person::record_event::<S>))
+        .route("/audit", get(audit::page::<S>))
+        .route(
+            "/admin/users",
+            get(admin::users::<S>).post(admin::create_user::<S>),
+        )
+        .route(
+            "/admin/offices",
+            get(admin::offices::<S>).post(admin::create_office::<S>),
+        )
+        .route("/assets/{file}", get(assets::serve))
+        .layer(axum::middleware::from_fn(pages))
+}
+
+/// Gives every web response its headers, and turns a [`WebError`] into a page in the
+/// request's language.
+async fn pages(req: Request, next: Next) -> Response {
+    let lang = request_lang(req.headers(), req.uri().query());
+    let mut response = next.run(req).await;
+    if let Some(error) = response.extensions_mut().remove::<ErrorKind>() {
+        response = error_page(error, lang);
+    }
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    response
+}
+
+/// What went wrong, for the error page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ErrorKind {
+    Forbidden,
+    NotFound,
+    Csrf,
+    BadRequest,
+    Internal,
+}
+
+/// Why a page could not be shown. Rendered in the request's language by [`pages`].
+#[derive(Debug)]
+pub enum WebError {
+    /// No session: go to the login page.
+    Login,
+    /// The role does not allow it.
+    Forbidden,
+    /// No such thing.
+    NotFound,
+    /// The form's CSRF token is missing or wrong.
+    Csrf,
+    /// The request is not what a form sends.
+    BadRequest,
+    /// A bug or a broken database; logged.
+    Internal(anyhow::Error),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => WebError::NotFound,
+            other => WebError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let kind = match self {
+            WebError::Login => return Redirect::to("/login").into_response(),
+            WebError::Forbidden => ErrorKind::Forbidden,
+            WebError::NotFound => ErrorKind::NotFound,
+            WebError::Csrf => ErrorKind::Csrf,
+            WebError::BadRequest => ErrorKind::BadRequest,
+            WebError::Internal(e) => {
+                tracing::error!(error = ?e, "web request failed");
+                ErrorKind::Internal
+            }
+        };
+        let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        response.extensions_mut().insert(kind);
+        response
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: Ctx,
+    title: String,
+    message: String,
+}
+
+fn error_page(kind: ErrorKind, lang: Lang) -> Response {
+    let (status, key) = match kind {
+        ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not-found"),
+        ErrorKind::Csrf => (StatusCode::FORBIDDEN, "csrf"),
+        ErrorKind::BadRequest => (StatusCode::BAD_REQUEST, "bad-request"),
+        ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    };
+    let t = Tr(lang);
+    let page = ErrorPage {
+        ctx: Ctx::anonymous(lang, "/"),
+        title: t.t(&format!("error-{key}-title")),
+        message: t.t(&format!("error-{key}-text")),
+    };
+    match page.render() {
+        Ok(html) => (status, html_headers(), html).into_response(),
+        Err(_) => status.into_response(),
+    }
+}
+
+/// `Content-Type` of every page.
+fn html_headers() -> [(header::HeaderName, &'static str); 1] {
+    [(header::CONTENT_TYPE, "text/html; charset=utf-8")]
+}
+
+/// A rendered page as a response.
+fn html(page: &impl Template) -> Result<Response, WebError> {
+    Ok((html_headers(), page.render()?).into_response())
+}
+
+/// The value of cookie `name`, if the request has it.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value with the flags every Sijil cookie carries.
+fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}"
+    ))
+    .expect("cookie values are hex or fixed ASCII")
+}
+
+/// The request's language: `?lang=` first, then the cookie, else Arabic.
+fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
+    query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|kv| kv.strip_prefix("lang="))
+        .and_then(Lang::parse)
+        .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::parse))
+        .unwrap_or(Lang::Ar)
+}
+
+/// The CSRF token for a session: derived from its (secret, HttpOnly) token, so it needs no
+/// storage and changes with every login.
+fn csrf_token(session_token: &str) -> String {
+    hex::encode(&blake3::derive_key("sijil web csrf v1", session_token.as_bytes())[..16])
+}
+
+/// Compares two tokens in time independent of where they differ.
+fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The request's language, as an extractor.
+pub struct ReqLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ReqLang(request_lang(&parts.headers, parts.uri.query())))
+    }
+}
+
+/// A signed-in user of the web application, from the session cookie.
+pub struct WebUser {
+    /// The user.
+    pub user: User,
+    /// The session token (to derive the CSRF token and to end the session).
+    token: String,
+    /// The request's language.
+    pub lang: Lang,
+    /// The request's path and query, for the language switch to come back to.
+    path: String,
+}
+
+impl<S: Store> FromRequestParts<AppState<S>> for WebUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = cookie(&parts.headers, SESSION_COOKIE)
+            .filter(|t| !t.is_empty() && t.len() <= 128)
+            .ok_or(WebError::Login)?
+            .to_owned();
+        let user = match state.store.session_user(&auth::token_hash(&token)).await {
+            Ok(user) => user,
+            Err(StoreError::NotFound(_)) => return Err(WebError::Login),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(WebUser {
+            user,
+            token,
+            lang: request_lang(&parts.headers, parts.uri.query()),
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or("/", |p| p.as_str())
+                .to_owned(),
+        })
+    }
+}
+
+impl WebUser {
+    /// Refuses unless the user's role allows `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), WebError> {
+        if self.user.role.allows(permission) {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
+    /// Refuses unless `submitted` is this session's CSRF token.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
+        if same_token(submitted, &csrf_token(&self.token)) {
+            Ok(())
+        } else {
+            Err(WebError::Csrf)
+        }
+    }
+
+    /// The context every page template gets.
+    pub fn ctx(&self) -> Ctx {
+        let role = self.user.role;
+        let t = Tr(self.lang);
+        Ctx {
+            t,
+            lang: self.lang,
+            csrf: csrf_token(&self.token),
+            path: self.path.clone(),
+            user: Some(Header {
+                display_name: self.user.display_name.clone(),
+                username: self.user.username.to_string(),
+                role: t.code("role", role.as_str()),
+                office: self.user.office.to_string(),
+            }),
+            can_register: role.allows(Permission::RegisterRecord),
+            can_audit: role.allows(Permission::ReadAudit),
+            can_admin: role.allows(Permission::ManageUsers),
+            is_auditor: role == Role::Auditor,
+            css: assets::css_href(),
+            js: assets::js_href(),
+        }
+    }
+}
+
+/// Who is signed in, for the page header.
+pub struct Header {
+    /// Name shown.
+    pub display_name: String,
+    /// Login name.
+    pub username: String,
+    /// Role, translated.
+    pub role: String,
+    /// Office code.
+    pub office: String,
+}
+
+/// What every page template gets: the translator, the language, the user and the CSRF token.
+pub struct Ctx {
+    /// Messages in the page's language.
+    pub t: Tr,
+    /// The page's language.
+    pub lang: Lang,
+    /// The CSRF token for the page's forms.
+    pub csrf: String,
+    /// The current path and query (the language switch returns here).
+    pub path: String,
+    /// The signed-in user, if any.
+    pub user: Option<Header>,
+    /// Whether to offer registration.
+    pub can_register: bool,
+    /// Whether to offer the audit log.
+    pub can_audit: bool,
+    /// Whether to offer administration.
+    pub can_admin: bool,
+    /// Whether the user is an auditor (who sees who viewed a person).
+    pub is_auditor: bool,
+    /// Fingerprinted stylesheet URL.
+    pub css: &'static str,
+    /// Fingerprinted script URL.
+    pub js: &'static str,
+}
+
+impl Ctx {
+    /// A context with nobody signed in.
+    fn anonymous(lang: Lang, path: &str) -> Self {
+        Ctx {
+            t: Tr(lang),
+            lang,
+            csrf: String::new(),
+            path: path.to_owned(),
+            user: None,
+            can_register: false,
+            can_audit: false,
+            can_admin: false,
+            is_auditor: false,
+            css: assets::css_href(),
+            js: assets::js_href(),
+        }
+    }
+
+    /// The language-switch link: back to this page in the other language.
+    pub fn switch_href(&self) -> String {
+        format!(
+            "/lang/{}?next={}",
+            self.lang.other().code(),
+            forms::url_encode(&self.path)
+        )
+    }
+
+    /// The other language's name, in that language.
+    pub fn switch_label(&self) -> String {
+        Tr(self.lang.other()).t("lang-self")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; sijil_session=abc; sijil_lang=en"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(request_lang(&h, None), Lang::En);
+        assert_eq!(request_lang(&h, Some("x=1&lang=ar")), Lang::Ar);
+        assert_eq!(request_lang(&HeaderMap::new(), None), Lang::Ar);
+    }
+
+    #[test]
+    fn csrf_tokens_depend_on_the_session() {
+        assert_ne!(csrf_token("a"), csrf_token("b"));
+        assert!(same_token(&csrf_token("a"), &csrf_token("a")));
+        assert!(!same_token(&csrf_token("a"), ""));
+    }
+}

@@ -1,0 +1,8 @@
+//! The web application tested from outside: a real server on a free port, a real SQLite file,
+//! HTTP with cookies as a browser sends them; and, where Chromium is installed, a real browser.
+
+mod helpers;
+
+mod browser;
+mod flows;
+mod security;
