@@ -68,7 +68,7 @@ impl Errors {
         let mut out = Errors::default();
         for FieldError { field, problem } in &errors.0 {
             let message = if lang.is_ar() {
-                problem.message_ar()
+                super::i18n::isolate_ltr(&problem.message_ar())
             } else {
                 problem.message_en()
             };

@@ -83,6 +83,45 @@ fn bundle(code: &str, source: &str) -> FluentBundle<FluentResource> {
     bundle
 }
 
+/// Wraps the left-to-right runs of an Arabic text that the bidi algorithm would scramble
+/// (dates such as `1990-04-12`, codes such as `YYYY-MM` or `U+202E`) in LRI … PDI, so they
+/// read as written. Runs of bare digits are left alone: they display correctly already.
+pub fn isolate_ltr(text: &str) -> String {
+    let is_run =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.' | ':' | '/' | '_');
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        // Trailing punctuation belongs to the sentence, not the run.
+        let core = run.trim_end_matches(['.', ':', '-', '/']);
+        let tail = &run[core.len()..];
+        let needs = core.chars().any(|c| c.is_ascii_alphabetic())
+            || (core
+                .chars()
+                .any(|c| matches!(c, '-' | '+' | '.' | ':' | '/' | '_'))
+                && core.chars().any(|c| c.is_ascii_digit()));
+        if needs {
+            out.push('\u{2066}');
+            out.push_str(core);
+            out.push('\u{2069}');
+            out.push_str(tail);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if is_run(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// Looks messages up in one language. Cheap to copy; templates call [`Tr::t`].
 #[derive(Debug, Clone, Copy)]
 pub struct Tr(pub Lang);
@@ -103,9 +142,11 @@ impl Tr {
             return id.to_owned();
         };
         let mut errors = Vec::new();
-        bundle
-            .format_pattern(pattern, args, &mut errors)
-            .into_owned()
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        match self.0 {
+            Lang::Ar => isolate_ltr(&text),
+            Lang::En => text.into_owned(),
+        }
     }
 
     /// The message `id`.
@@ -257,6 +298,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn latin_runs_in_arabic_are_isolated_but_plain_numbers_are_not() {
+        assert_eq!(
+            isolate_ltr("تاريخ كامل: 2024-03-15"),
+            "تاريخ كامل: \u{2066}2024-03-15\u{2069}"
+        );
+        assert_eq!(isolate_ltr("يتكون من 11 رقماً"), "يتكون من 11 رقماً");
+        assert_eq!(
+            isolate_ltr("المحرف U+202E غير"),
+            "المحرف \u{2066}U+202E\u{2069} غير"
+        );
+        assert_eq!(isolate_ltr("مثل DAM-02."), "مثل \u{2066}DAM-02\u{2069}.");
     }
 
     #[test]

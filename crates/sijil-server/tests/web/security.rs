@@ -180,7 +180,7 @@ async fn hostile_names_are_escaped_and_isolated() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("المحرف U+202E في الموضع 5 غير مسموح"),
+        html.contains("U+202E\u{2069} في الموضع 5 غير مسموح"),
         "{html}"
     );
 }
