@@ -1,4 +1,4 @@
-//! The stylesheet and the small script, compiled into the binary and served under names that
+//! The stylesheet and the small script and the icon, compiled into the binary and served under names that
 //! carry a hash of their content, so browsers may keep them for a year: a new release has new
 //! names. No font is bundled: the system's Arabic fonts are used (see `app.css`).
 
@@ -14,6 +14,7 @@ use super::WebError;
 
 const CSS: &str = include_str!("../../assets/app.css");
 const JS: &str = include_str!("../../assets/app.js");
+const ICON: &str = include_str!("../../assets/icon.svg");
 
 struct Asset {
     /// `/assets/app.<hash>.css`
@@ -31,10 +32,11 @@ fn asset(stem: &str, ext: &str, body: &'static str, content_type: &'static str) 
     }
 }
 
-static ASSETS: LazyLock<[Asset; 2]> = LazyLock::new(|| {
+static ASSETS: LazyLock<[Asset; 3]> = LazyLock::new(|| {
     [
         asset("app", "css", CSS, "text/css; charset=utf-8"),
         asset("app", "js", JS, "text/javascript; charset=utf-8"),
+        asset("icon", "svg", ICON, "image/svg+xml"),
     ]
 });
 
@@ -46,6 +48,11 @@ pub fn css_href() -> &'static str {
 /// The script's URL.
 pub fn js_href() -> &'static str {
     &ASSETS[1].href
+}
+
+/// The icon's URL.
+pub fn icon_href() -> &'static str {
+    &ASSETS[2].href
 }
 
 /// Serves an asset by its fingerprinted name; any other name is not found.

@@ -53,9 +53,41 @@ struct Row {
     office: String,
     action: String,
     subject: String,
+    /// The subject with its id shortened, for reading.
+    subject_short: String,
     /// Link to the subject, for persons.
     href: String,
     detail: String,
+    /// The detail with its ids shortened.
+    detail_short: String,
+}
+
+/// A UUID shown by its last eight digits (the full one is in the cell's title); its first
+/// digits are a UUIDv7's timestamp, the same for everything done in the same minute.
+fn short_id(s: &str) -> Option<String> {
+    uuid::Uuid::parse_str(s)
+        .ok()
+        .map(|_| format!("…{}", &s[s.len() - 8..]))
+}
+
+/// `person:0190…-…a13cc5d` → `person:…0a13cc5d`.
+fn shorten_subject(subject: &str) -> String {
+    match subject.split_once(':') {
+        Some((kind, id)) => match short_id(id) {
+            Some(short) => format!("{kind}:{short}"),
+            None => subject.to_owned(),
+        },
+        None => subject.to_owned(),
+    }
+}
+
+/// Every quoted UUID in a JSON detail, shortened.
+fn shorten_detail(detail: &str) -> String {
+    detail
+        .split('"')
+        .map(|part| short_id(part).unwrap_or_else(|| part.to_owned()))
+        .collect::<Vec<_>>()
+        .join("\"")
 }
 
 #[derive(Template)]
@@ -174,8 +206,10 @@ fn row(ctx: &Ctx, e: AuditEntry) -> Row {
         actor: e.actor,
         office: e.office,
         action: ctx.t.code("action", &e.action),
+        subject_short: shorten_subject(&e.subject),
         subject: e.subject,
         href,
+        detail_short: shorten_detail(&e.detail),
         detail: if e.detail == "{}" {
             String::new()
         } else {
@@ -200,5 +234,16 @@ mod tests {
         );
         assert_eq!(day_start("2026-1-1"), None);
         assert_eq!(day_after("yesterday"), None);
+    }
+
+    #[test]
+    fn ids_are_shortened_for_reading() {
+        let id = "01a22799-4542-7344-b425-a0521a13cc5d";
+        assert_eq!(shorten_subject(&format!("person:{id}")), "person:…1a13cc5d");
+        assert_eq!(shorten_subject("register:حمص/157"), "register:حمص/157");
+        assert_eq!(
+            shorten_detail(&format!(r#"{{"persons":["{id}"],"kind":"birth"}}"#)),
+            r#"{"persons":["…1a13cc5d"],"kind":"birth"}"#
+        );
     }
 }

@@ -330,6 +330,7 @@ impl WebUser {
             is_auditor: role == Role::Auditor,
             css: assets::css_href(),
             js: assets::js_href(),
+            icon: assets::icon_href(),
         }
     }
 }
@@ -370,6 +371,8 @@ pub struct Ctx {
     pub css: &'static str,
     /// Fingerprinted script URL.
     pub js: &'static str,
+    /// Fingerprinted icon URL.
+    pub icon: &'static str,
 }
 
 impl Ctx {
@@ -387,6 +390,7 @@ impl Ctx {
             is_auditor: false,
             css: assets::css_href(),
             js: assets::js_href(),
+            icon: assets::icon_href(),
         }
     }
 
