@@ -403,6 +403,16 @@ impl Ctx {
         )
     }
 
+    /// Whether the page is `href` or under it (for `aria-current` in the menu).
+    pub fn current(&self, href: &str) -> bool {
+        let path = self.path.split('?').next().unwrap_or("");
+        if href == "/" {
+            path == "/"
+        } else {
+            path == href || path.starts_with(&format!("{href}/"))
+        }
+    }
+
     /// The other language's name, in that language.
     pub fn switch_label(&self) -> String {
         Tr(self.lang.other()).t("lang-self")
