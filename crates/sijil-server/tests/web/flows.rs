@@ -371,3 +371,56 @@ async fn typical_pages_weigh_under_50_kb_on_the_wire() {
     }
     eprintln!("page weights (gzip): {}", report.join(", "));
 }
+
+/// The `id` of every visible form control in a page, and whether a `<label for>` names it.
+fn unlabelled_controls(html: &str) -> Vec<String> {
+    let mut missing = Vec::new();
+    for tag in ["<input", "<select"] {
+        for part in html.split(tag).skip(1) {
+            let element = &part[..part.find('>').unwrap_or(part.len())];
+            if element.contains("type=\"hidden\"") {
+                continue;
+            }
+            let id = element
+                .split("id=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or("");
+            if id.is_empty() || !html.contains(&format!("for=\"{id}\"")) {
+                missing.push(format!("{tag} {element}"));
+            }
+        }
+    }
+    missing
+}
+
+#[tokio::test]
+async fn every_field_on_every_page_has_a_label() {
+    let app = spawn_app().await;
+    let mut clerk = app.user_with_role("clerk.one", "clerk").await;
+    let html = register(&mut clerk, &person_form("سامر"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let link = person_link(&html);
+    let mut auditor = app.user_with_role("auditor.one", "auditor").await;
+    let mut admin = app.admin().await;
+    let mut anon = app.session();
+    let pages = [
+        anon.page("/login").await,
+        clerk.page("/").await,
+        clerk.page("/register").await,
+        clerk.page(&link).await,
+        auditor.page("/audit").await,
+        admin.page("/admin/users").await,
+        admin.page("/admin/offices").await,
+    ];
+    for html in &pages {
+        assert_eq!(unlabelled_controls(html), Vec::<String>::new());
+        assert!(
+            html.contains("class=\"skip\" href=\"#main\""),
+            "a skip link for keyboards"
+        );
+    }
+}
