@@ -2,7 +2,8 @@
 //! fantoccini, against the real server.
 //!
 //! Skipped, with a note on stderr, when chromium or chromedriver is missing, unless
-//! `SIJIL_REQUIRE_BROWSER=1` (as in CI), which makes their absence a failure. Screenshots of the
+//! `SIJIL_REQUIRE_BROWSER=1` (as in CI), which makes their absence a failure. They are looked
+//! for in /usr/bin and on PATH, or exactly at `$SIJIL_CHROMIUM` and `$SIJIL_CHROMEDRIVER`. Screenshots of the
 //! main pages are written to `$SIJIL_SCREENSHOTS_DIR` when it is set (the committed ones under
 //! `docs/screenshots/` were made so).
 
@@ -19,7 +20,10 @@ use crate::helpers::{PASSWORD, TestApp, spawn_app};
 
 const CHROMIUM: [&str; 2] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
-fn find_program(candidates: &[&str], name: &str) -> Option<PathBuf> {
+fn find_program(candidates: &[&str], name: &str, env: &str) -> Option<PathBuf> {
+    if let Some(exact) = std::env::var_os(env) {
+        return Some(PathBuf::from(exact)).filter(|p| p.is_file());
+    }
     candidates
         .iter()
         .map(PathBuf::from)
@@ -49,8 +53,12 @@ impl Drop for Browser {
 /// Starts chromedriver and a headless chromium, or says why not (and fails if required).
 async fn browser(javascript: bool) -> Option<Browser> {
     let required = std::env::var("SIJIL_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    let chromium = find_program(&CHROMIUM, "chromium");
-    let driver = find_program(&["/usr/bin/chromedriver"], "chromedriver");
+    let chromium = find_program(&CHROMIUM, "chromium", "SIJIL_CHROMIUM");
+    let driver = find_program(
+        &["/usr/bin/chromedriver"],
+        "chromedriver",
+        "SIJIL_CHROMEDRIVER",
+    );
     let (Some(chromium), Some(driver)) = (chromium, driver) else {
         assert!(
             !required,
