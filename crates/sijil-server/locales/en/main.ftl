@@ -53,6 +53,7 @@ home-users = Users
 home-register-title = New registration
 home-register-text = Register a person from the documents in front of you: name, mother, birth, family register, then documents and witnesses.
 home-open-title = Open a person's record
+home-open-none = No one in the registry holds this national number
 home-open = Open
 home-search-soon = Search by name (in Arabic or Latin letters) is coming soon.
 home-audit-text = Who did what and when, and the state of the audit chain.

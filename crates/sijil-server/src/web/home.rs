@@ -17,11 +17,24 @@ struct HomePage {
     records: i64,
     events: i64,
     users: i64,
+    /// The national number typed in "open a person", when it found nobody.
+    nn: String,
+    nn_error: String,
 }
 
 pub(super) async fn home<S: Store>(
     State(state): State<AppState<S>>,
     user: WebUser,
+) -> Result<Response, WebError> {
+    home_page(&state, &user, String::new(), String::new()).await
+}
+
+/// The home page, with `nn_error` beside the national-number field when it is not empty.
+pub(super) async fn home_page<S: Store>(
+    state: &AppState<S>,
+    user: &WebUser,
+    nn: String,
+    nn_error: String,
 ) -> Result<Response, WebError> {
     let stats = state.store.stats().await?;
     // "Today" is the UTC day; offices are all in one time zone, and the figure is indicative.
@@ -34,5 +47,7 @@ pub(super) async fn home<S: Store>(
         records: stats.source_records,
         events: stats.events,
         users: stats.users,
+        nn,
+        nn_error,
     })
 }

@@ -404,19 +404,28 @@ pub(super) struct ByNumber {
     nn: Option<String>,
 }
 
-/// Opens the person holding a national number (an exact lookup, not a search).
+/// Opens the person holding a national number (an exact lookup, not a search); says so on
+/// the home page when the number is malformed or nobody holds it.
 pub(super) async fn by_number<S: Store>(
     State(state): State<AppState<S>>,
     user: WebUser,
     Query(q): Query<ByNumber>,
 ) -> Result<Response, WebError> {
     user.require(Permission::ReadPerson)?;
-    let number = NationalNumber::parse(q.nn.as_deref().unwrap_or("").trim())
-        .map_err(|_| WebError::NotFound)?;
-    let id = state
-        .store
-        .person_id_by_national_number(&number)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    Ok(Redirect::to(&format!("/people/{id}")).into_response())
+    let typed = q.nn.unwrap_or_default();
+    let error = match NationalNumber::parse(typed.trim()) {
+        Ok(number) => match state.store.person_id_by_national_number(&number).await? {
+            Some(id) => return Ok(Redirect::to(&format!("/people/{id}")).into_response()),
+            None => user.ctx().t.t("home-open-none"),
+        },
+        Err(e) => {
+            let v = ValidationErrors::single("nn", sijil_core::Problem::InvalidNationalNumber(e));
+            Errors::from_validation(&v, user.lang, str::to_owned)
+                .get("nn")
+                .to_owned()
+        }
+    };
+    let mut response = super::home::home_page(&state, &user, typed, error).await?;
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    Ok(response)
 }

@@ -65,6 +65,25 @@ async fn a_clerk_registers_a_person_through_the_form_and_opens_their_page() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()[header::LOCATION], person_link(&html).as_str());
 
+    // A number nobody holds, or a malformed one, is said so beside the field.
+    let r = clerk.get("/people/by-number?nn=12345").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("id=\"e-nn\">الرقم الوطني يتكون من 11 رقماً")
+    );
+    let unknown = sijil_core::NationalNumber::from_parts(99, 99, 12345).unwrap();
+    let r = clerk.get(&format!("/people/by-number?nn={unknown}")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("لا يحمل أحد في السجل هذا الرقم الوطني"));
+    assert!(
+        text.contains(&format!("value=\"{unknown}\"")),
+        "the number is kept"
+    );
+
     // The print view has the extract without forms.
     let print = clerk.page(&format!("{}/print", person_link(&html))).await;
     assert!(print.contains("بيان قيد مدني") && print.contains(nn));
