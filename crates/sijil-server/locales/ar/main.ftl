@@ -180,7 +180,15 @@ print-back = العودة إلى السجل
 print-printed = طُبع في
 
 audit-title = سجل التدقيق
-audit-verified = السلسلة سليمة: تحققنا من { $count } قيداً.
+# Arabic has six plural forms; Fluent picks the one for the number.
+audit-verified = { $count ->
+    [zero] السلسلة سليمة: لا قيود بعد.
+    [one] السلسلة سليمة: تحققنا من قيد واحد.
+    [two] السلسلة سليمة: تحققنا من قيدين.
+    [few] السلسلة سليمة: تحققنا من { $count } قيود.
+    [many] السلسلة سليمة: تحققنا من { $count } قيداً.
+   *[other] السلسلة سليمة: تحققنا من { $count } قيد.
+}
 audit-broken = السلسلة مكسورة عند القيد:
 audit-officer = الموظف
 audit-person = الشخص

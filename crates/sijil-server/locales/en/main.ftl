@@ -180,7 +180,10 @@ print-back = Back to the record
 print-printed = Printed
 
 audit-title = Audit log
-audit-verified = The chain is intact: { $count } entries verified.
+audit-verified = { $count ->
+    [one] The chain is intact: 1 entry verified.
+   *[other] The chain is intact: { $count } entries verified.
+}
 audit-broken = The chain is broken at entry:
 audit-officer = Officer
 audit-person = Person

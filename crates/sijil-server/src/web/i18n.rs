@@ -315,7 +315,22 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_interpolated() {
-        assert!(Tr(Lang::En).n("audit-verified", "count", &3).contains('3'));
+    fn numbers_are_interpolated_with_the_languages_plural_rules() {
+        assert!(
+            Tr(Lang::En)
+                .n("audit-verified", "count", &3)
+                .contains("3 entries")
+        );
+        assert!(
+            Tr(Lang::En)
+                .n("audit-verified", "count", &1)
+                .contains("1 entry")
+        );
+        let ar = |n: i64| Tr(Lang::Ar).n("audit-verified", "count", &n);
+        assert!(ar(1).contains("قيد واحد"));
+        assert!(ar(2).contains("قيدين"));
+        assert!(ar(3).contains("3 قيود"));
+        assert!(ar(11).contains("11 قيداً"));
+        assert!(ar(100).contains("100 قيد."));
     }
 }

@@ -64,6 +64,16 @@ pub(super) async fn form<S: Store>(
     ReqLang(lang): ReqLang,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
+    // Someone already signed in goes straight to work.
+    if let Some(token) = cookie(&headers, SESSION_COOKIE).filter(|t| t.len() <= 128)
+        && state
+            .store
+            .session_user(&auth::token_hash(token))
+            .await
+            .is_ok()
+    {
+        return Ok(Redirect::to("/").into_response());
+    }
     login_page(
         &state,
         &headers,

@@ -237,6 +237,12 @@ async fn pages_need_a_session_and_logout_ends_it() {
         assert_eq!(r.headers()[header::LOCATION], "/login");
     }
     let mut admin = app.admin().await;
+    let r = admin.get("/login").await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "signed in: no login form"
+    );
     let csrf = csrf_of(&admin.page("/").await);
     let token = admin.cookies["sijil_session"].clone();
     let r = admin.post("/logout", &[("csrf", csrf.as_str())]).await;
