@@ -12,6 +12,7 @@ mod json;
 mod lockout;
 mod middleware;
 mod routes;
+mod service;
 pub mod web;
 
 use std::{future::Future, sync::Arc, time::Duration};

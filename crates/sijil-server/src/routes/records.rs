@@ -2,13 +2,11 @@
 
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
-use sijil_core::{
-    Capture, Evidence, Permission, RecordRow, ValidationErrors, validation::FieldError,
-};
-use sijil_store::{NewSourceRecord, Registration, Store, resolve};
+use sijil_core::{Evidence, Permission, RecordRow, ValidationErrors, validation::FieldError};
+use sijil_store::{Registration, Store};
 use time::OffsetDateTime;
 
-use crate::{AppError, AppState, auth::CurrentUser, json::ApiJson};
+use crate::{AppError, AppState, auth::CurrentUser, json::ApiJson, service};
 
 /// `{"record": {interchange fields}, "evidence": [{"kind": "family_booklet", "reference": "…"}]}`
 #[derive(Deserialize)]
@@ -49,21 +47,6 @@ pub(super) async fn register<S: Store>(
             return Err(ValidationErrors(all).into());
         }
     };
-    let decision = resolve::by_national_number(&state.store, &[&record])
-        .await?
-        .remove(0);
-    let new = NewSourceRecord {
-        record,
-        capture: Capture {
-            office: user.user.office.clone(),
-            officer: user.user.username.clone(),
-            captured_at: now,
-            evidence,
-        },
-    };
-    let registration = state
-        .store
-        .register_record(new, decision, &user.user.actor())
-        .await?;
+    let registration = service::register(&state, &user.user, record, evidence, now).await?;
     Ok((StatusCode::CREATED, Json(registration)))
 }

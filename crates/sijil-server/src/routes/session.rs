@@ -3,13 +3,13 @@
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sijil_store::{Actor, NewAuditEntry, Store, StoreError};
-use time::OffsetDateTime;
+use sijil_store::Store;
 
 use crate::{
     AppError, AppState,
-    auth::{self, CurrentUser},
+    auth::CurrentUser,
     json::ApiJson,
+    service::{self, LoginRefused},
 };
 
 #[derive(Deserialize)]
@@ -23,56 +23,17 @@ pub(super) async fn login<S: Store>(
     State(state): State<AppState<S>>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<Value>, AppError> {
-    if req.username.len() > 64 || req.password.len() > 1024 {
-        return Err(AppError::BadCredentials);
-    }
-    if state.lockout.is_locked(&req.username) {
-        return Err(AppError::LockedOut);
-    }
-    let user = match state.store.user_by_name(&req.username).await {
-        Ok(u) => Some(u),
-        Err(StoreError::NotFound(_)) => None,
-        Err(e) => return Err(e.into()),
-    };
-    let hash = user.as_ref().map_or_else(
-        || auth::decoy_hash().to_owned(),
-        |u| u.password_hash.clone(),
-    );
-    let password = req.password;
-    // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+    let session = service::login(&state, &req.username, req.password, "api")
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let user = match user {
-        Some(u) if ok && u.active => u,
-        other => {
-            state.lockout.failed(&req.username);
-            let subject =
-                other.map_or_else(|| "user:unknown".to_owned(), |u| format!("user:{}", u.id));
-            state
-                .store
-                .audit(NewAuditEntry {
-                    actor: Actor::SYSTEM.into(),
-                    office: "-".into(),
-                    action: "auth.login_failed",
-                    subject,
-                    detail: json!({}),
-                })
-                .await?;
-            return Err(AppError::BadCredentials);
-        }
-    };
-    state.lockout.succeeded(&req.username);
-    let token = auth::random_hex(32);
-    let expires_at = OffsetDateTime::now_utc() + state.config.session_ttl;
-    state
-        .store
-        .create_session(&auth::token_hash(&token), &user, expires_at)
-        .await?;
+        .map_err(|refused| match refused {
+            LoginRefused::BadCredentials => AppError::BadCredentials,
+            LoginRefused::LockedOut => AppError::LockedOut,
+            LoginRefused::Store(e) => e.into(),
+        })?;
     Ok(Json(json!({
-        "token": token,
-        "expires_at": expires_at.format(&time::format_description::well_known::Rfc3339).ok(),
-        "user": user,
+        "token": session.token,
+        "expires_at": session.expires_at.format(&time::format_description::well_known::Rfc3339).ok(),
+        "user": session.user,
     })))
 }
 

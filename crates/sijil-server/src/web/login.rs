@@ -7,15 +7,16 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
-use serde_json::json;
-use sijil_store::{Actor, NewAuditEntry, Store, StoreError};
-use time::OffsetDateTime;
+use sijil_store::Store;
 
 use super::{
     Ctx, LANG_COOKIE, LOGIN_CSRF_COOKIE, ReqLang, SESSION_COOKIE, WebError, WebUser, cookie,
     forms::FormData, html, i18n::Lang, same_token, set_cookie,
 };
-use crate::{AppState, auth};
+use crate::{
+    AppState, auth,
+    service::{self, LoginRefused},
+};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -107,55 +108,13 @@ pub(super) async fn submit<S: Store>(
             t.t(key),
         )
     };
-    if username.len() > 64 || password.len() > 1024 || username.is_empty() {
-        return refuse("login-failed");
-    }
-    if state.lockout.is_locked(&username) {
-        return refuse("login-locked");
-    }
-    let user = match state.store.user_by_name(&username).await {
-        Ok(u) => Some(u),
-        Err(StoreError::NotFound(_)) => None,
-        Err(e) => return Err(e.into()),
+    let session = match service::login(&state, &username, password, "web").await {
+        Ok(session) => session,
+        Err(LoginRefused::BadCredentials) => return refuse("login-failed"),
+        Err(LoginRefused::LockedOut) => return refuse("login-locked"),
+        Err(LoginRefused::Store(e)) => return Err(e.into()),
     };
-    let hash = user.as_ref().map_or_else(
-        || auth::decoy_hash().to_owned(),
-        |u| u.password_hash.clone(),
-    );
-    // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
-    let user = match user {
-        Some(u) if ok && u.active => u,
-        other => {
-            state.lockout.failed(&username);
-            let subject =
-                other.map_or_else(|| "user:unknown".to_owned(), |u| format!("user:{}", u.id));
-            state
-                .store
-                .audit(NewAuditEntry {
-                    actor: Actor::SYSTEM.into(),
-                    office: "-".into(),
-                    action: "auth.login_failed",
-                    subject,
-                    detail: json!({ "via": "web" }),
-                })
-                .await?;
-            return refuse("login-failed");
-        }
-    };
-    state.lockout.succeeded(&username);
-    let token = auth::random_hex(32);
-    let ttl = state.config.session_ttl;
-    state
-        .store
-        .create_session(
-            &auth::token_hash(&token),
-            &user,
-            OffsetDateTime::now_utc() + ttl,
-        )
-        .await?;
+    let (token, ttl) = (session.token, state.config.session_ttl);
     let mut response = Redirect::to("/").into_response();
     let h = response.headers_mut();
     h.append(

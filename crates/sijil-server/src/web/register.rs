@@ -7,9 +7,9 @@
 use askama::Template;
 use axum::{extract::State, response::Response};
 use sijil_core::{
-    Capture, Evidence, EvidenceKind, FieldError, Permission, Problem, RecordRow, ValidationErrors,
+    Evidence, EvidenceKind, FieldError, Permission, Problem, RecordRow, ValidationErrors,
 };
-use sijil_store::{NewSourceRecord, Registration, Store, StoreError, resolve};
+use sijil_store::{Registration, Store, StoreError};
 use time::OffsetDateTime;
 
 use super::{
@@ -17,7 +17,7 @@ use super::{
     forms::{Errors, FormData},
     html,
 };
-use crate::AppState;
+use crate::{AppState, service};
 
 /// Document rows on the form.
 const DOCUMENT_ROWS: usize = 3;
@@ -320,23 +320,7 @@ pub(super) async fn submit<S: Store>(
         return Ok(response);
     };
     let name = sijil_core::PersonView::derive(std::slice::from_ref(&record)).full_name();
-    let decision = resolve::by_national_number(&state.store, &[&record])
-        .await?
-        .remove(0);
-    let new = NewSourceRecord {
-        record,
-        capture: Capture {
-            office: user.user.office.clone(),
-            officer: user.user.username.clone(),
-            captured_at: now,
-            evidence,
-        },
-    };
-    match state
-        .store
-        .register_record(new, decision, &user.user.actor())
-        .await
-    {
+    match service::register(&state, &user.user, record, evidence, now).await {
         Ok(reg) => html(&RegisteredPage { ctx, reg, name }),
         Err(StoreError::Conflict(_)) => {
             let mut response = html(&page(

@@ -1,0 +1,127 @@
+//! What the JSON API and the web pages both do, written once: logging in, and registering a
+//! source record. Each front end only turns its own input into these calls and the outcome
+//! into its own answer (JSON or a page).
+
+use serde_json::json;
+use sijil_core::{Capture, Evidence, PersonRecord};
+use sijil_store::{
+    Actor, NewAuditEntry, NewSourceRecord, Registration, Store, StoreError, StoreResult, User,
+    resolve,
+};
+use time::OffsetDateTime;
+
+use crate::{AppState, auth};
+
+/// A session opened by [`login`].
+pub(crate) struct Session {
+    /// The user now logged in.
+    pub user: User,
+    /// The bearer token (shown to the client once; stored only as a hash).
+    pub token: String,
+    /// When the session ends.
+    pub expires_at: OffsetDateTime,
+}
+
+/// Why a login was refused.
+pub(crate) enum LoginRefused {
+    /// Wrong username or password, or an inactive account (deliberately not told apart).
+    BadCredentials,
+    /// Too many recent failures for this username.
+    LockedOut,
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for LoginRefused {
+    fn from(e: StoreError) -> Self {
+        LoginRefused::Store(e)
+    }
+}
+
+/// Checks a username and password and opens a session. Unknown users cost the same time as
+/// wrong passwords; failures count towards the lockout and are audited; `via` says which front
+/// end asked (`api` or `web`).
+pub(crate) async fn login<S: Store>(
+    state: &AppState<S>,
+    username: &str,
+    password: String,
+    via: &'static str,
+) -> Result<Session, LoginRefused> {
+    if username.is_empty() || username.len() > 64 || password.len() > 1024 {
+        return Err(LoginRefused::BadCredentials);
+    }
+    if state.lockout.is_locked(username) {
+        return Err(LoginRefused::LockedOut);
+    }
+    let user = match state.store.user_by_name(username).await {
+        Ok(u) => Some(u),
+        Err(StoreError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let hash = user.as_ref().map_or_else(
+        || auth::decoy_hash().to_owned(),
+        |u| u.password_hash.clone(),
+    );
+    // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(|e| LoginRefused::Store(StoreError::Database(Box::new(e))))?;
+    let user = match user {
+        Some(u) if ok && u.active => u,
+        other => {
+            state.lockout.failed(username);
+            let subject =
+                other.map_or_else(|| "user:unknown".to_owned(), |u| format!("user:{}", u.id));
+            state
+                .store
+                .audit(NewAuditEntry {
+                    actor: Actor::SYSTEM.into(),
+                    office: "-".into(),
+                    action: "auth.login_failed",
+                    subject,
+                    detail: json!({ "via": via }),
+                })
+                .await?;
+            return Err(LoginRefused::BadCredentials);
+        }
+    };
+    state.lockout.succeeded(username);
+    let token = auth::random_hex(32);
+    let expires_at = OffsetDateTime::now_utc() + state.config.session_ttl;
+    state
+        .store
+        .create_session(&auth::token_hash(&token), &user, expires_at)
+        .await?;
+    Ok(Session {
+        user,
+        token,
+        expires_at,
+    })
+}
+
+/// Registers a validated record captured now by `user` at their office, with `evidence`,
+/// linked as resolution decides.
+pub(crate) async fn register<S: Store>(
+    state: &AppState<S>,
+    user: &User,
+    record: PersonRecord,
+    evidence: Vec<Evidence>,
+    now: OffsetDateTime,
+) -> StoreResult<Registration> {
+    let decision = resolve::by_national_number(&state.store, &[&record])
+        .await?
+        .remove(0);
+    let new = NewSourceRecord {
+        record,
+        capture: Capture {
+            office: user.office.clone(),
+            officer: user.username.clone(),
+            captured_at: now,
+            evidence,
+        },
+    };
+    state
+        .store
+        .register_record(new, decision, &user.actor())
+        .await
+}
