@@ -1,0 +1,272 @@
+//! Blocking: which pairs are compared at all.
+//!
+//! Each record gets up to [`NKEYS`] keys, built from *blocking codes* of its names (coarse
+//! consonant skeletons, which spellings in both scripts share) and from its birth date and
+//! national number. Two records are compared when they share any key. The keys are chosen so
+//! that any single damaged field leaves a true pair at least one shared key:
+//!
+//! | key | survives |
+//! |---|---|
+//! | national number | any name or date damage |
+//! | first, family, birth year | father and mother missing (foreign records) |
+//! | {first, father} as a set, family | date damage; first and father swapped |
+//! | first, father, birth year | family name damaged or missing |
+//! | father, family, full birth date | first name damaged or missing |
+//! | first, mother, family | date damage and father missing |
+//! | first, family, month and day | year off by one, and father missing |
+//! | first, father, mother | family and date damaged |
+//!
+//! Each record is compared with at most `cap` records of each group (the latest ones before
+//! it, in input order), so a huge group (a common name, a default date) costs linear time. The
+//! same rule, applied to an index that grows record by record, gives the incremental resolver
+//! exactly the candidates the batch gives.
+
+use crate::compare::{C_DATE, C_FAMILY, C_FATHER, C_FIRST, C_MOTHER, C_NUMBER, C_ORDER, NCOMP};
+use crate::hash;
+use crate::prepare::{FAMILY, FATHER, FIRST, MOTHER, Rec, name};
+use crate::vocab::{Lookup, NONE};
+
+/// How many kinds of blocking key.
+pub(crate) const NKEYS: usize = 11;
+
+/// Names of the blocking keys, for reports.
+pub const BLOCKING_KEYS: [&str; NKEYS] = [
+    "national_number",
+    "first+family+year",
+    "first/father+family",
+    "first+father+year",
+    "first+mother+family",
+    "first+family+month_day",
+    "first+father+mother",
+    "family+date",
+    "first+date",
+    "mother+date",
+    "father+family+mother",
+];
+
+/// The comparisons that key kind `k` selects on, which EM must leave out of that key's
+/// sample (see `em`). Keys on an ordered first or father name also select against swapped
+/// names, so they leave out the name order too.
+pub(crate) fn excluded(k: usize) -> [bool; NCOMP] {
+    let mut x = [false; NCOMP];
+    let set = |x: &mut [bool; NCOMP], cs: &[usize]| cs.iter().for_each(|&c| x[c] = true);
+    match k {
+        0 => set(&mut x, &[C_NUMBER]),
+        1 | 5 => set(&mut x, &[C_FIRST, C_FAMILY, C_DATE, C_ORDER]),
+        2 => set(&mut x, &[C_FIRST, C_FATHER, C_FAMILY, C_ORDER]),
+        3 => set(&mut x, &[C_FIRST, C_FATHER, C_DATE, C_ORDER]),
+        4 => set(&mut x, &[C_FIRST, C_MOTHER, C_FAMILY, C_ORDER]),
+        6 => set(&mut x, &[C_FIRST, C_FATHER, C_MOTHER, C_ORDER]),
+        7 => set(&mut x, &[C_FAMILY, C_DATE]),
+        8 => set(&mut x, &[C_FIRST, C_DATE, C_ORDER]),
+        9 => set(&mut x, &[C_MOTHER, C_DATE]),
+        _ => set(&mut x, &[C_FATHER, C_FAMILY, C_MOTHER, C_ORDER]),
+    }
+    x
+}
+
+/// The blocking keys of a record; 0 where a key's fields are missing.
+pub(crate) type Keys = [u64; NKEYS];
+
+fn code<L: Lookup + ?Sized>(v: &L, r: &Rec, field: usize) -> Option<u64> {
+    let id = r.names[field];
+    (id != NONE).then(|| name(v, field, id).code)
+}
+
+fn key(kind: usize, parts: &[Option<u64>]) -> u64 {
+    let mut h = hash::mix(0x626c_6f63_6b00 | kind as u64);
+    for p in parts {
+        match p {
+            Some(x) => h = hash::combine(h, *x),
+            None => return 0,
+        }
+    }
+    // 0 means "no key".
+    h.max(1)
+}
+
+/// Computes the keys of a record.
+pub(crate) fn keys<L: Lookup + ?Sized>(v: &L, r: &Rec) -> Keys {
+    let first = code(v, r, FIRST);
+    let father = code(v, r, FATHER);
+    let fine = |field: usize| {
+        let id = r.names[field];
+        (id != NONE).then(|| name(v, field, id).tf)
+    };
+    let (first_fine, father_fine, mother_fine) = (fine(FIRST), fine(FATHER), fine(MOTHER));
+    let family = code(v, r, FAMILY);
+    let mother = code(v, r, MOTHER);
+    let year = r.date.map(|d| u64::from(d.year));
+    let full = r
+        .date
+        .map(|d| (u64::from(d.year) << 16) | (u64::from(d.month) << 8) | u64::from(d.day));
+    let month_day = r
+        .date
+        .filter(|d| d.is_full())
+        .map(|d| (u64::from(d.month) << 8) | u64::from(d.day));
+    let number =
+        (r.number.len != 0).then(|| hash::combine(r.number.value, u64::from(r.number.len)));
+    let pair = match (first, father) {
+        (Some(a), Some(b)) => Some(hash::combine(a.min(b), a.max(b))),
+        _ => None,
+    };
+    [
+        key(0, &[number]),
+        key(1, &[first, family, year]),
+        key(2, &[pair, family]),
+        key(3, &[first_fine, father_fine, year]),
+        key(4, &[first, mother, family]),
+        key(5, &[first, family, month_day]),
+        key(6, &[first_fine, father_fine, mother_fine]),
+        key(7, &[family, full]),
+        key(8, &[first, full]),
+        key(9, &[mother, full]),
+        key(10, &[father, family, mother]),
+    ]
+}
+
+/// Sorted blocking groups of a whole data set, for the batch.
+pub(crate) struct Groups {
+    /// Per key kind: record indices sorted by (key, index).
+    pub order: Vec<Vec<u32>>,
+    /// Per key kind: the position of each record in `order` (`u32::MAX` when it has no key).
+    pub pos: Vec<Vec<u32>>,
+    pub keys: Vec<Keys>,
+}
+
+impl Groups {
+    /// Sorts the records into groups.
+    pub(crate) fn build(keys: Vec<Keys>) -> Self {
+        use rayon::prelude::*;
+        let n = keys.len();
+        let per_kind: Vec<(Vec<u32>, Vec<u32>)> = (0..NKEYS)
+            .into_par_iter()
+            .map(|k| {
+                let mut order: Vec<u32> = (0..n as u32)
+                    .filter(|&i| keys[i as usize][k] != 0)
+                    .collect();
+                order.sort_unstable_by_key(|&i| (keys[i as usize][k], i));
+                let mut pos = vec![u32::MAX; n];
+                for (p, &i) in order.iter().enumerate() {
+                    pos[i as usize] = p as u32;
+                }
+                (order, pos)
+            })
+            .collect();
+        let (order, pos) = per_kind.into_iter().unzip();
+        Groups { order, pos, keys }
+    }
+
+    /// Calls `f(i, j)` for every candidate pair (`j` before `i`) that key kind `k` yields at
+    /// positions `range` of its order and that no earlier kind yields (so each pair comes once).
+    pub(crate) fn pairs_of_kind(
+        &self,
+        k: usize,
+        range: std::ops::Range<usize>,
+        cap: usize,
+        mut f: impl FnMut(u32, u32),
+    ) {
+        let order = &self.order[k];
+        for p in range {
+            let i = order[p];
+            let ki = self.keys[i as usize][k];
+            let lo = p.saturating_sub(cap);
+            for q in (lo..p).rev() {
+                let j = order[q];
+                if self.keys[j as usize][k] != ki {
+                    break;
+                }
+                if !self.earlier_kind_has(k, i, j, cap) {
+                    f(i, j);
+                }
+            }
+        }
+    }
+
+    /// Calls `f(j)` for every candidate `j` of record `i` (records before it in its groups,
+    /// at most `cap` per group), each once.
+    pub(crate) fn pairs_of_record(&self, i: u32, cap: usize, mut f: impl FnMut(u32)) {
+        let ki = &self.keys[i as usize];
+        for k in 0..NKEYS {
+            let p = self.pos[k][i as usize];
+            if p == u32::MAX {
+                continue;
+            }
+            let p = p as usize;
+            let order = &self.order[k];
+            for q in (p.saturating_sub(cap)..p).rev() {
+                let j = order[q];
+                if self.keys[j as usize][k] != ki[k] {
+                    break;
+                }
+                if !self.earlier_kind_has(k, i, j, cap) {
+                    f(j);
+                }
+            }
+        }
+    }
+
+    /// Calls `f(j)` for the records before `i` in its group of key kind `k` (at most `cap`),
+    /// whether or not other kinds yield them too.
+    pub(crate) fn pairs_of_key(&self, i: u32, k: usize, cap: usize, mut f: impl FnMut(u32)) {
+        let p = self.pos[k][i as usize];
+        if p == u32::MAX {
+            return;
+        }
+        let (p, order, ki) = (p as usize, &self.order[k], self.keys[i as usize][k]);
+        for q in (p.saturating_sub(cap)..p).rev() {
+            let j = order[q];
+            if self.keys[j as usize][k] != ki {
+                break;
+            }
+            f(j);
+        }
+    }
+
+    fn earlier_kind_has(&self, k: usize, i: u32, j: u32, cap: usize) -> bool {
+        let (ki, kj) = (&self.keys[i as usize], &self.keys[j as usize]);
+        (0..k).any(|e| {
+            ki[e] != 0
+                && ki[e] == kj[e]
+                && (self.pos[e][i as usize] - self.pos[e][j as usize]) as usize <= cap
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_pair_comes_once_and_within_the_cap() {
+        // Records 0..6 share kind 1's key; 0..3 also share kind 0's.
+        let mut keys = vec![[0u64; NKEYS]; 6];
+        for (i, k) in keys.iter_mut().enumerate() {
+            k[1] = 7;
+            if i < 3 {
+                k[0] = 9;
+            }
+        }
+        let g = Groups::build(keys);
+        let mut seen = Vec::new();
+        for k in 0..NKEYS {
+            g.pairs_of_kind(k, 0..g.order[k].len(), 2, |i, j| seen.push((i, j)));
+        }
+        seen.sort_unstable();
+        // Each record meets the two before it.
+        assert_eq!(
+            seen,
+            [
+                (1, 0),
+                (2, 0),
+                (2, 1),
+                (3, 1),
+                (3, 2),
+                (4, 2),
+                (4, 3),
+                (5, 3),
+                (5, 4)
+            ]
+        );
+    }
+}
