@@ -125,3 +125,81 @@ pub(crate) async fn register<S: Store>(
         .register_record(new, decision, &user.actor())
         .await
 }
+
+/// Shortest accepted password.
+pub(crate) const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest accepted password.
+pub(crate) const MAX_PASSWORD_CHARS: usize = 256;
+
+/// A new user as typed into a form or a JSON body.
+pub(crate) struct UserInput<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: &'a str,
+    pub office: &'a str,
+    pub password: String,
+}
+
+/// Checks every field (all problems at once), hashes the password off the async workers and
+/// creates the user. An unknown office is a field error; a taken username is a conflict.
+pub(crate) async fn create_user<S: Store>(
+    state: &AppState<S>,
+    actor: &Actor,
+    input: UserInput<'_>,
+) -> StoreResult<User> {
+    use sijil_core::{
+        OfficeCode, Problem, Role, Username, ValidationErrors,
+        validation::{Collector, clean_text},
+    };
+    let mut c = Collector::default();
+    let username = c.check("username", Username::parse(input.username));
+    let display_name = c.check(
+        "display_name",
+        clean_text(input.display_name).and_then(|v| v.ok_or(Problem::Required)),
+    );
+    let role = c.check("role", Role::parse(input.role));
+    let office = c.check("office", OfficeCode::parse(input.office));
+    let chars = input.password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        c.push(
+            "password",
+            Problem::TooShort {
+                min: MIN_PASSWORD_CHARS,
+            },
+        );
+    } else if chars > MAX_PASSWORD_CHARS {
+        c.push(
+            "password",
+            Problem::TooLong {
+                max: MAX_PASSWORD_CHARS,
+            },
+        );
+    }
+    let (username, display_name, role, office) = c.finish(|| {
+        let checked = "checked above";
+        (
+            username.expect(checked),
+            display_name.expect(checked),
+            role.expect(checked),
+            office.expect(checked),
+        )
+    })?;
+    let password = input.password;
+    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| StoreError::Database(Box::new(e)))?
+        .map_err(|e| StoreError::Database(e.into()))?;
+    let new = sijil_store::NewUser {
+        username,
+        display_name,
+        role,
+        office,
+        password_hash,
+    };
+    match state.store.create_user(new, actor).await {
+        Err(StoreError::NotFound("office")) => {
+            Err(ValidationErrors::single("office", Problem::NotFound).into())
+        }
+        other => other,
+    }
+}

@@ -3,15 +3,12 @@
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use sijil_core::{
-    OfficeCode, Permission, Role, Username,
+    OfficeCode, Permission,
     validation::{Collector, Problem, clean_text},
 };
-use sijil_store::{NewOffice, NewUser, Office, Stats, Store, User};
+use sijil_store::{NewOffice, Office, Stats, Store, User};
 
-use crate::{AppError, AppState, auth, auth::CurrentUser, json::ApiJson};
-
-/// Shortest accepted password.
-const MIN_PASSWORD_CHARS: usize = 12;
+use crate::{AppError, AppState, auth::CurrentUser, json::ApiJson, service};
 
 pub(super) async fn users<S: Store>(
     State(state): State<AppState<S>>,
@@ -37,57 +34,14 @@ pub(super) async fn create_user<S: Store>(
     ApiJson(req): ApiJson<CreateUser>,
 ) -> Result<(StatusCode, Json<User>), AppError> {
     user.require(Permission::ManageUsers)?;
-    let mut c = Collector::default();
-    let username = c.check("username", Username::parse(&req.username));
-    let display_name = c.check(
-        "display_name",
-        clean_text(&req.display_name).and_then(|v| v.ok_or(Problem::Required)),
-    );
-    let role = c.check("role", Role::parse(&req.role));
-    let office = c.check("office", OfficeCode::parse(&req.office));
-    let chars = req.password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        c.push(
-            "password",
-            Problem::TooShort {
-                min: MIN_PASSWORD_CHARS,
-            },
-        );
-    } else if chars > 256 {
-        c.push("password", Problem::TooLong { max: 256 });
-    }
-    let (username, display_name, role, office) = c.finish(|| {
-        (
-            username.unwrap(),
-            display_name.unwrap(),
-            role.unwrap(),
-            office.unwrap(),
-        )
-    })?;
-    let password = req.password;
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(AppError::Internal)?;
-    let created = state
-        .store
-        .create_user(
-            NewUser {
-                username,
-                display_name,
-                role,
-                office,
-                password_hash,
-            },
-            &user.user.actor(),
-        )
-        .await
-        .map_err(|e| match e {
-            sijil_store::StoreError::NotFound("office") => AppError::Invalid(
-                sijil_core::ValidationErrors::single("office", Problem::NotFound),
-            ),
-            other => other.into(),
-        })?;
+    let input = service::UserInput {
+        username: &req.username,
+        display_name: &req.display_name,
+        role: &req.role,
+        office: &req.office,
+        password: req.password,
+    };
+    let created = service::create_user(&state, &user.user.actor(), input).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 

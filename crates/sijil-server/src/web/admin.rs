@@ -7,10 +7,10 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use sijil_core::{
-    OfficeCode, Permission, Role, Username, ValidationErrors,
+    OfficeCode, Permission, Role, ValidationErrors,
     validation::{Collector, Problem, clean_text},
 };
-use sijil_store::{NewOffice, NewUser, Office, Store, StoreError, User};
+use sijil_store::{NewOffice, Office, Store, StoreError, User};
 
 use super::{
     Ctx, WebError, WebUser,
@@ -18,10 +18,7 @@ use super::{
     html,
     person::when,
 };
-use crate::{AppState, auth};
-
-/// Shortest accepted password (as in the JSON API).
-const MIN_PASSWORD_CHARS: usize = 12;
+use crate::{AppState, service};
 
 #[derive(Template)]
 #[template(path = "admin_users.html")]
@@ -112,34 +109,6 @@ pub(super) async fn create_user<S: Store>(
 ) -> Result<Response, WebError> {
     user.require(Permission::ManageUsers)?;
     user.check_csrf(form.csrf())?;
-    let mut c = Collector::default();
-    let username = c.check("username", Username::parse(form.get("username")));
-    let display_name = c.check(
-        "display_name",
-        clean_text(form.get("display_name")).and_then(|v| v.ok_or(Problem::Required)),
-    );
-    let role = c.check("role", Role::parse(form.get("role")));
-    let office = c.check("office", OfficeCode::parse(form.get("office")));
-    let password = form.string("password");
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        c.push(
-            "password",
-            Problem::TooShort {
-                min: MIN_PASSWORD_CHARS,
-            },
-        );
-    } else if chars > 256 {
-        c.push("password", Problem::TooLong { max: 256 });
-    }
-    let checked = c.finish(|| {
-        (
-            username.expect("checked"),
-            display_name.expect("checked"),
-            role.expect("checked"),
-            office.expect("checked"),
-        )
-    });
     let (st, us) = (&state, &user);
     let refuse = |v: ValidationErrors, form: FormData| async move {
         let errors = Errors::from_validation(&v, us.lang, str::to_owned);
@@ -149,26 +118,16 @@ pub(super) async fn create_user<S: Store>(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         Ok::<_, WebError>(response)
     };
-    let (username, display_name, role, office) = match checked {
-        Ok(v) => v,
-        Err(v) => return refuse(v, form).await,
+    let input = service::UserInput {
+        username: form.get("username"),
+        display_name: form.get("display_name"),
+        role: form.get("role"),
+        office: form.get("office"),
+        password: form.string("password"),
     };
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?
-        .map_err(WebError::Internal)?;
-    let new = NewUser {
-        username,
-        display_name,
-        role,
-        office,
-        password_hash,
-    };
-    match state.store.create_user(new, &user.user.actor()).await {
+    match service::create_user(&state, &user.user.actor(), input).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(StoreError::NotFound("office")) => {
-            refuse(ValidationErrors::single("office", Problem::NotFound), form).await
-        }
+        Err(StoreError::Invalid(v)) => refuse(v, form).await,
         Err(StoreError::Conflict(_)) => {
             refuse(
                 ValidationErrors::single("username", Problem::Duplicate),
