@@ -14,11 +14,7 @@ pub async fn ensure_admin<S: Store>(store: &S) -> anyhow::Result<Option<String>>
     if !store.users().await?.is_empty() {
         return Ok(None);
     }
-    let password = crate::auth::generate_password();
-    let hash = {
-        let password = password.clone();
-        tokio::task::spawn_blocking(move || crate::auth::hash_password(&password)).await??
-    };
+    let (password, hash) = generated_password().await?;
     let user = NewUser {
         username: Username::parse(ADMIN_USERNAME).expect("valid username"),
         display_name: "مدير النظام / Administrator".into(),
@@ -28,4 +24,24 @@ pub async fn ensure_admin<S: Store>(store: &S) -> anyhow::Result<Option<String>>
     };
     store.create_user(user, &Actor::system(office.code)).await?;
     Ok(Some(password))
+}
+
+/// Gives `username` a fresh random password (returned, never stored in clear) and ends their
+/// sessions: the way back in for an administrator who lost the first-start password.
+pub async fn reset_password<S: Store>(
+    store: &S,
+    username: &str,
+    actor: &Actor,
+) -> anyhow::Result<String> {
+    let (password, hash) = generated_password().await?;
+    store.set_password(username, &hash, actor).await?;
+    Ok(password)
+}
+
+/// A fresh random password and its Argon2id hash (computed off the async workers).
+async fn generated_password() -> anyhow::Result<(String, String)> {
+    let password = crate::auth::generate_password();
+    let for_hash = password.clone();
+    let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&for_hash)).await??;
+    Ok((password, hash))
 }

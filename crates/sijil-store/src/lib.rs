@@ -55,6 +55,13 @@ pub trait Store: Clone + Send + Sync + 'static {
     async fn session_user(&self, token_hash: &str) -> StoreResult<User>;
     /// Ends a session; audited as a logout.
     async fn delete_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()>;
+    /// Replaces a user's password hash and ends all their sessions; audited.
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> StoreResult<()>;
     /// Appends an audit entry on its own (for events that change nothing else, such as a
     /// refused login).
     async fn audit(&self, entry: NewAuditEntry) -> StoreResult<()>;

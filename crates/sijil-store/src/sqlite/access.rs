@@ -179,6 +179,41 @@ pub(super) async fn session_user(pool: &SqlitePool, token_hash: &str) -> StoreRe
     rows::user(&row)
 }
 
+pub(super) async fn set_password(
+    s: &SqliteStore,
+    username: &str,
+    password_hash: &str,
+    actor: &Actor,
+) -> StoreResult<()> {
+    let mut tx = s.begin().await?;
+    let id: String = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("user"))?;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    // A new password ends every session opened with the old one.
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+    let detail = json!({ "sessions_ended": ended });
+    append_audit(
+        &mut tx,
+        entry(actor, "user.password_set", format!("user:{id}"), detail),
+    )
+    .await?;
+    tx.commit().await.map_err(db)
+}
+
 pub(super) async fn delete_session(
     s: &SqliteStore,
     token_hash: &str,

@@ -161,6 +161,14 @@ impl Store for SqliteStore {
     async fn session_user(&self, token_hash: &str) -> StoreResult<User> {
         access::session_user(&self.reader, token_hash).await
     }
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        access::set_password(self, username, password_hash, actor).await
+    }
     async fn delete_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()> {
         access::delete_session(self, token_hash, actor).await
     }

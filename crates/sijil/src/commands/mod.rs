@@ -1,5 +1,6 @@
 //! The command tree: one variant per subcommand, one module per variant.
 
+mod admin;
 mod audit;
 mod generate;
 mod import;
@@ -41,6 +42,9 @@ pub enum Command {
     Gen(generate::Cmd),
     /// Imports a person-records CSV file, all or nothing.
     Import(import::Cmd),
+    /// Operator tasks: reset a lost password.
+    #[command(subcommand)]
+    Admin(admin::Cmd),
     /// Verifies, anchors and lists the hash-chained audit log.
     #[command(subcommand)]
     Audit(audit::Cmd),
@@ -54,6 +58,7 @@ impl Cli {
             Command::Gen(cmd) => cmd.run(),
             Command::Import(cmd) => cmd.run(&self.data).await,
             Command::Audit(cmd) => cmd.run(&self.data).await,
+            Command::Admin(cmd) => cmd.run(&self.data).await,
         }
     }
 }

@@ -90,3 +90,51 @@ fn first_start_prints_a_working_admin_login_and_loads_a_sample() {
     let (_server, _address, password) = start(&s, "200");
     assert_eq!(password, None);
 }
+
+#[test]
+fn a_lost_admin_password_is_reset_from_the_command_line() {
+    let s = Sandbox::new();
+    let (server, _address, first) = start(&s, "0");
+    assert!(first.is_some());
+    drop(server);
+
+    let o = s.sijil(&["admin", "reset-password", "admin"]);
+    assert_exit(&o, 0);
+    let out = stdout(&o);
+    let new = out
+        .split("new password for admin: ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert_ne!(Some(new.clone()), first);
+
+    let (_server, address, _) = start(&s, "0");
+    block_on(async {
+        let login = |password: String| {
+            let address = address.clone();
+            async move {
+                reqwest::Client::new()
+                    .post(format!("{address}/api/v1/auth/login"))
+                    .json(&serde_json::json!({ "username": "admin", "password": password }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(login(first.unwrap()).await, 401);
+        assert_eq!(login(new).await, 200);
+    });
+    // The reset is in the audit log.
+    let list = s.sijil(&["audit", "list", "--action", "user.password_set"]);
+    assert_exit(&list, 0);
+    assert!(
+        stdout(&list).contains("user.password_set"),
+        "{}",
+        stdout(&list)
+    );
+
+    let o = s.sijil(&["admin", "reset-password", "nobody"]);
+    assert_exit(&o, 2);
+}
