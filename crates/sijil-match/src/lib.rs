@@ -49,16 +49,23 @@ mod cluster;
 mod compare;
 mod data;
 mod em;
+mod export;
 mod hash;
+mod index;
 mod model;
 mod prepare;
+mod search;
 mod tf;
 mod train;
 mod vocab;
 
 pub use batch::{Decision, Dedup, ModelSource, Progress, ScoredPair, dedup};
 pub use block::BLOCKING_KEYS;
+pub use export::{NORMALISED_COLUMNS, normalised};
+pub use index::{Candidate, Index, RecordRef, Resolution, Resolve};
 pub use model::{
-    Explanation, MODEL_FORMAT, Model, REGIME_NAMES, Settings, Term, TrainingReport, probability,
+    Explanation, MODEL_FORMAT, Model, REGIME_NAMES, Settings, TERMS, Term, TrainingReport,
+    probability,
 };
 pub use prepare::convention_for_source;
+pub use search::{Query, SearchHit};

@@ -33,6 +33,26 @@ pub const REGIME_NAMES: [&str; NREGIME] = [
     "father+family+mother",
 ];
 
+/// The terms of every [`Explanation`], in order: the prior, the family core, then each
+/// comparison.
+pub const TERMS: [&str; NCOMP + 2] = [
+    "prior",
+    "family_core",
+    COMPARISON_NAMES[0],
+    COMPARISON_NAMES[1],
+    COMPARISON_NAMES[2],
+    COMPARISON_NAMES[3],
+    COMPARISON_NAMES[4],
+    COMPARISON_NAMES[5],
+    COMPARISON_NAMES[6],
+    COMPARISON_NAMES[7],
+    COMPARISON_NAMES[8],
+    COMPARISON_NAMES[9],
+    COMPARISON_NAMES[10],
+    COMPARISON_NAMES[11],
+    COMPARISON_NAMES[12],
+];
+
 /// Decision thresholds and other settings kept with a model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {

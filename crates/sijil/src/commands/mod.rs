@@ -2,6 +2,7 @@
 
 mod admin;
 mod audit;
+mod dedup;
 mod generate;
 mod import;
 mod serve;
@@ -45,6 +46,8 @@ pub enum Command {
     /// Operator tasks: reset a lost password.
     #[command(subcommand)]
     Admin(admin::Cmd),
+    /// Clusters a person-records file: one cluster per person, across scripts.
+    Dedup(dedup::Cmd),
     /// Verifies, anchors and lists the hash-chained audit log.
     #[command(subcommand)]
     Audit(audit::Cmd),
@@ -58,6 +61,7 @@ impl Cli {
             Command::Gen(cmd) => cmd.run(),
             Command::Import(cmd) => cmd.run(&self.data).await,
             Command::Audit(cmd) => cmd.run(&self.data).await,
+            Command::Dedup(cmd) => cmd.run(),
             Command::Admin(cmd) => cmd.run(&self.data).await,
         }
     }
