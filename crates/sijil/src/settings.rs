@@ -26,6 +26,9 @@ pub struct ServerSettings {
     pub session_hours: u64,
     /// Largest request body in KiB.
     pub max_body_kib: usize,
+    /// Mark session cookies `Secure` (browsers then send them only over HTTPS). Off by default
+    /// because district offices often serve the application over plain HTTP on their own LAN.
+    pub secure_cookies: bool,
 }
 
 /// Sample population settings.
@@ -44,6 +47,7 @@ impl Default for ServerSettings {
             bind: "127.0.0.1:8080".parse().expect("valid address"),
             session_hours: 8,
             max_body_kib: 64,
+            secure_cookies: false,
         }
     }
 }
@@ -86,6 +90,9 @@ impl Settings {
                 "SERVER__SESSION_HOURS" => {
                     self.server.session_hours = value.parse().with_context(parse_err)?
                 }
+                "SERVER__SECURE_COOKIES" => {
+                    self.server.secure_cookies = value.parse().with_context(parse_err)?
+                }
                 "SERVER__MAX_BODY_KIB" => {
                     self.server.max_body_kib = value.parse().with_context(parse_err)?
                 }
@@ -102,6 +109,7 @@ impl Settings {
         sijil_server::ServerConfig {
             session_ttl: Duration::from_secs(self.server.session_hours * 3600),
             max_body_bytes: self.server.max_body_kib * 1024,
+            secure_cookies: self.server.secure_cookies,
             ..Default::default()
         }
     }
@@ -120,6 +128,9 @@ mod tests {
         s.apply_env([("SIJIL_SAMPLE__PEOPLE".to_owned(), "0".to_owned())].into_iter())
             .unwrap();
         assert_eq!(s.sample.people, 0);
+        s.apply_env([("SIJIL_SERVER__SECURE_COOKIES".to_owned(), "true".to_owned())].into_iter())
+            .unwrap();
+        assert!(s.server_config().secure_cookies);
         assert!(
             s.apply_env([("SIJIL_SERVER__BIND".to_owned(), "nonsense".to_owned())].into_iter())
                 .is_err()
