@@ -25,7 +25,11 @@ pub fn registration(i: u32) -> Registration {
         family_name: Some(pick(&FAMILY, 0)),
         mother_name: Some(pick(&FIRST, 4)),
         mother_family_name: Some(pick(&FAMILY, 3)),
-        sex: Some(if i.is_multiple_of(2) { Sex::Male } else { Sex::Female }),
+        sex: Some(if i.is_multiple_of(2) {
+            Sex::Male
+        } else {
+            Sex::Female
+        }),
         birth_date: Some(
             PartialDate::parse_unchecked(&format!(
                 "19{:02}-0{}-1{}",
