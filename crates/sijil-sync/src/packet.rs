@@ -274,8 +274,10 @@ fn signed_message(header: &[u8], method: u8, body: &[u8]) -> Vec<u8> {
 impl SealedPacket {
     /// Seals a registration at the office: compress, sign with the device key, encrypt to the
     /// central with the header as associated data.
+    ///
+    /// The header's `created_at` is kept to the whole second, as the wire carries it.
     pub fn seal(
-        header: PacketHeader,
+        mut header: PacketHeader,
         registration: &Registration,
         device: &DeviceSigningKey,
         central: &CentralPublicKey,
@@ -289,6 +291,8 @@ impl SealedPacket {
         if header.sequence == 0 {
             return Err(SealError::ZeroSequence);
         }
+        header.created_at = OffsetDateTime::from_unix_timestamp(header.created_at.unix_timestamp())
+            .expect("a valid time stays valid to the second");
         let head = header.encode();
         let (method, body) = compress::compress_best(&registration.to_cbor());
         let signature = device

@@ -21,6 +21,7 @@ use time::OffsetDateTime;
 /// One registration as carried by a packet.
 ///
 /// Wire format (see the module docs): do not add, remove or retype a field without a new key.
+/// `captured_at` travels to the whole second.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registration {
     /// The validated source record.

@@ -50,6 +50,17 @@ fn header(w: &World, sequence: u64) -> PacketHeader {
     }
 }
 
+trait WithId {
+    fn with_id(self, id: PacketId) -> Self;
+}
+
+impl WithId for PacketHeader {
+    fn with_id(mut self, id: PacketId) -> Self {
+        self.id = id;
+        self
+    }
+}
+
 fn sealed(w: &World, sequence: u64, reg: &Registration) -> SealedPacket {
     SealedPacket::seal(header(w, sequence), reg, &w.device, w.central.public_key()).unwrap()
 }
@@ -73,6 +84,19 @@ fn a_sealed_registration_opens_to_itself_with_its_header() {
         assert_eq!(open.header(), p.header());
         assert_eq!(open.registration(), &reg);
     }
+}
+
+#[test]
+fn times_travel_to_the_whole_second() {
+    let w = world();
+    let mut h = header(&w, 1);
+    h.created_at += time::Duration::milliseconds(999);
+    let p = SealedPacket::seal(h, &registration(1), &w.device, w.central.public_key()).unwrap();
+    assert_eq!(p.header(), &header(&w, 1).with_id(p.header().id));
+    assert_eq!(
+        SealedPacket::parse(p.as_bytes()).unwrap().header(),
+        p.header()
+    );
 }
 
 #[test]

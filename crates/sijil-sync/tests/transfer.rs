@@ -56,7 +56,7 @@ proptest! {
     fn every_packet_arrives_and_is_confirmed_exactly_once(
         count in 0usize..12,
         chunk in 1usize..700,
-        script in proptest::collection::vec(link(), 1..64),
+        script in proptest::collection::vec(link(), 0..200),
     ) {
         let packets = &PACKETS[..count];
         let mut sender = UploadSender::new(packets, chunk);
@@ -66,7 +66,8 @@ proptest! {
         let mut step = 0;
         while let Some((offset, bytes)) = sender.next_chunk() {
             let bytes = bytes.to_vec();
-            let event = script[step % script.len()];
+            // The link misbehaves as scripted, then works (a link that never works never delivers).
+            let event = script.get(step).copied().unwrap_or(Link::Fine);
             step += 1;
             prop_assert!(step < 100_000, "no progress");
             if let (Link::StaleRepeat, Some((o, b))) = (event, &last_chunk) {
