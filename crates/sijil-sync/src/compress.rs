@@ -20,6 +20,9 @@ pub const METHOD_ZSTD_DICT_V1: u8 = 2;
 pub const DICT_V1: &[u8] = include_bytes!("dict_v1.txt");
 
 const LEVEL: i32 = 19;
+/// Largest zstd window a decoder accepts (128 KiB): a frame cannot make the central allocate
+/// more, and payloads compressed in one piece never need more than their own size.
+const WINDOW_LOG_MAX: u32 = 17;
 
 /// Compresses with `method`.
 pub fn compress(method: u8, data: &[u8]) -> Vec<u8> {
@@ -42,18 +45,50 @@ pub fn compress_best(data: &[u8]) -> (u8, Vec<u8>) {
         .expect("three candidates")
 }
 
-/// Decompresses, refusing anything that would exceed `max` bytes (a decompression bomb) or
-/// is not valid for `method`. `None` on any failure.
-pub fn decompress(method: u8, data: &[u8], max: usize) -> Option<Vec<u8>> {
-    let out = match method {
-        METHOD_NONE => Some(data.to_vec()),
-        METHOD_ZSTD => zstd::bulk::decompress(data, max).ok(),
-        METHOD_ZSTD_DICT_V1 => zstd::bulk::Decompressor::with_dictionary(DICT_V1)
-            .and_then(|mut d| d.decompress(data, max))
-            .ok(),
-        _ => None,
-    }?;
-    (out.len() <= max).then_some(out)
+/// Why a payload could not be decompressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecompressError {
+    /// It would exceed the bound (a decompression bomb, or simply too big).
+    Oversize,
+    /// Not valid for its method, or an unknown method.
+    Invalid,
+}
+
+/// Decompresses, stopping as soon as the output would exceed `max` bytes, so a bomb costs
+/// at most `max` bytes of memory.
+pub fn decompress(method: u8, data: &[u8], max: usize) -> Result<Vec<u8>, DecompressError> {
+    use std::io::Read;
+    let limit = max as u64 + 1;
+    // A frame announcing more than the bound is refused before any decoding. (A frame that
+    // hides its size is still stopped at the bound, or by the window limit.)
+    if method != METHOD_NONE
+        && zstd::zstd_safe::get_frame_content_size(data)
+            .is_ok_and(|n| n.is_some_and(|n| n > max as u64))
+    {
+        return Err(DecompressError::Oversize);
+    }
+    let mut out = Vec::new();
+    let read = match method {
+        METHOD_NONE => {
+            out.extend_from_slice(data);
+            Ok(data.len())
+        }
+        METHOD_ZSTD => zstd::stream::read::Decoder::new(data).and_then(|mut d| {
+            d.window_log_max(WINDOW_LOG_MAX)?;
+            d.take(limit).read_to_end(&mut out)
+        }),
+        METHOD_ZSTD_DICT_V1 => zstd::stream::read::Decoder::with_dictionary(data, DICT_V1)
+            .and_then(|mut d| {
+                d.window_log_max(WINDOW_LOG_MAX)?;
+                d.take(limit).read_to_end(&mut out)
+            }),
+        _ => return Err(DecompressError::Invalid),
+    };
+    match read {
+        _ if out.len() > max => Err(DecompressError::Oversize),
+        Ok(_) => Ok(out),
+        Err(_) => Err(DecompressError::Invalid),
+    }
 }
 
 #[cfg(test)]
@@ -66,8 +101,23 @@ mod tests {
         for m in [METHOD_NONE, METHOD_ZSTD, METHOD_ZSTD_DICT_V1] {
             let c = compress(m, &data);
             assert_eq!(decompress(m, &c, data.len()).unwrap(), data);
-            assert_eq!(decompress(m, &c, data.len() - 1), None);
+            assert_eq!(
+                decompress(m, &c, data.len() - 1),
+                Err(DecompressError::Oversize)
+            );
         }
-        assert_eq!(decompress(9, b"x", 10), None);
+        assert_eq!(decompress(9, b"x", 10), Err(DecompressError::Invalid));
+        let bomb = compress(METHOD_ZSTD, &vec![0; 10 << 20]);
+        assert!(bomb.len() < 1024);
+        assert_eq!(
+            decompress(METHOD_ZSTD, &bomb, 32 << 10),
+            Err(DecompressError::Oversize)
+        );
+        let mut broken = compress(METHOD_ZSTD_DICT_V1, &data);
+        broken.truncate(broken.len() / 2);
+        assert_eq!(
+            decompress(METHOD_ZSTD_DICT_V1, &broken, 1 << 20),
+            Err(DecompressError::Invalid)
+        );
     }
 }

@@ -293,15 +293,27 @@ impl SealedPacket {
         }
         header.created_at = OffsetDateTime::from_unix_timestamp(header.created_at.unix_timestamp())
             .expect("a valid time stays valid to the second");
-        let head = header.encode();
         let (method, body) = compress::compress_best(&registration.to_cbor());
+        Self::seal_body(header, method, &body, device, central)
+    }
+
+    /// Signs and encrypts an already compressed body (tests use it to build packets that an
+    /// honest office would never seal).
+    fn seal_body(
+        header: PacketHeader,
+        method: u8,
+        body: &[u8],
+        device: &DeviceSigningKey,
+        central: &CentralPublicKey,
+    ) -> Result<Self, SealError> {
+        let head = header.encode();
         let signature = device
             .signing_key()
-            .sign(&signed_message(&head, method, &body));
+            .sign(&signed_message(&head, method, body));
         let mut plain = Vec::with_capacity(1 + SIG_LEN + body.len());
         plain.push(method);
         plain.extend_from_slice(&signature.to_bytes());
-        plain.extend_from_slice(&body);
+        plain.extend_from_slice(body);
         let (enc, ciphertext) = hpke::single_shot_seal::<Aead, Kdf, Kem>(
             &OpModeS::Base,
             &central.0,
@@ -390,11 +402,14 @@ impl SealedPacket {
             .key
             .verify_strict(&signed_message(head, method, body), &sig)
             .map_err(|_| OpenError::BadSignature)?;
-        let cbor = compress::decompress(method, body, MAX_PAYLOAD_BYTES).ok_or_else(|| {
-            OpenError::Payload(PayloadError {
+        let cbor = compress::decompress(method, body, MAX_PAYLOAD_BYTES).map_err(|e| match e {
+            compress::DecompressError::Oversize => OpenError::Oversize {
+                max: MAX_PAYLOAD_BYTES,
+            },
+            compress::DecompressError::Invalid => OpenError::Payload(PayloadError {
                 field: "payload".into(),
                 problem: format!("cannot decompress (method {method})"),
-            })
+            }),
         })?;
         let registration = Registration::from_cbor(&cbor)?;
         if registration.capture.office != h.office {
@@ -416,5 +431,77 @@ impl OpenPacket {
     /// The registration, consuming the packet.
     pub fn into_registration(self) -> Registration {
         self.state.registration
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::{DeviceKey, sample::registration};
+
+    /// A device that signs whatever it is given: what a buggy or subverted office build could
+    /// send. The central must still refuse it with a precise reason.
+    fn open_signed(method: u8, body: &[u8], office: &str) -> Result<OpenPacket, OpenError> {
+        let central = CentralSecretKey::from_seed(&[1; 32]);
+        let device = DeviceSigningKey::from_seed(&[2; 32]);
+        let office = OfficeCode::parse(office).unwrap();
+        let mut keys = HashMap::new();
+        keys.insert(
+            device.id().clone(),
+            DeviceKey {
+                office: office.clone(),
+                key: device.verifying_key(),
+                revoked: false,
+            },
+        );
+        let header = PacketHeader {
+            id: PacketId([3; 16]),
+            office,
+            sequence: 1,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            key_id: device.id().clone(),
+        };
+        let p =
+            SealedPacket::seal_body(header, method, body, &device, central.public_key()).unwrap();
+        SealedPacket::parse(p.as_bytes())?.open(&central, &keys)
+    }
+
+    #[test]
+    fn a_signed_payload_from_another_office_is_a_header_mismatch() {
+        let cbor = registration(1).to_cbor();
+        assert!(open_signed(compress::METHOD_NONE, &cbor, "DAM-01").is_ok());
+        assert_eq!(
+            open_signed(compress::METHOD_NONE, &cbor, "ALP-02").unwrap_err(),
+            OpenError::HeaderMismatch("office")
+        );
+    }
+
+    #[test]
+    fn a_signed_but_malformed_payload_names_its_field() {
+        let mut r = registration(1);
+        r.record.first_name = Some(" padded".into());
+        let err = open_signed(compress::METHOD_NONE, &r.to_cbor(), "DAM-01").unwrap_err();
+        assert!(
+            matches!(err, OpenError::Payload(ref e) if e.field == "first_name"),
+            "{err}"
+        );
+        let err = open_signed(9, b"xx", "DAM-01").unwrap_err();
+        assert!(
+            matches!(err, OpenError::Payload(ref e) if e.field == "payload"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_signed_decompression_bomb_is_oversize() {
+        let bomb = compress::compress(compress::METHOD_ZSTD, &vec![0xa0; 4 << 20]);
+        assert_eq!(
+            open_signed(compress::METHOD_ZSTD, &bomb, "DAM-01").unwrap_err(),
+            OpenError::Oversize {
+                max: MAX_PAYLOAD_BYTES
+            }
+        );
     }
 }
