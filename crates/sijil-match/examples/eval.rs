@@ -93,12 +93,21 @@ fn main() {
         format!("  w={:.1} {}", e.weight, terms.join(" "))
     };
     // False positives: pairs in one cluster of different people (linked pairs above threshold).
+    let filter = args
+        .iter()
+        .position(|a| a == "--filter")
+        .map(|i| args[i + 1].clone());
     let mut shown = 0;
     for x in d.pairs() {
         if shown >= show("--fp") {
             break;
         }
         let (a, b) = (x.earlier, x.later);
+        if let Some(f) = &filter
+            && !explain(a, b).contains(f.as_str())
+        {
+            continue;
+        }
         if person[a as usize] != person[b as usize]
             && d.labels()[a as usize] == d.labels()[b as usize]
             && x.weight >= d.model().settings().link_threshold

@@ -53,7 +53,12 @@ pub(crate) mod nl {
     /// Nothing in common, the names being in two scripts: weaker evidence than `DIFFERENT`,
     /// because a transliteration the dictionary does not know looks the same.
     pub const DIFFERENT_SCRIPTS: u8 = 9;
-    pub const NAMES: [&str; 10] = [
+    /// Different, but one letter apart (same script) or one consonant class apart (across
+    /// scripts): a slip or a transliteration the dictionary does not know is likelier here
+    /// than among names with nothing in common, which is what twins' names are.
+    pub const DIFFERENT_NEAR: u8 = 10;
+    pub const DIFFERENT_SCRIPTS_NEAR: u8 = 11;
+    pub const NAMES: [&str; 12] = [
         "null",
         "different",
         "known_different",
@@ -64,6 +69,8 @@ pub(crate) mod nl {
         "exact_loose",
         "exact",
         "different_across_scripts",
+        "different_one_letter",
+        "different_across_scripts_one_consonant",
     ];
     /// Whether a level counts as agreement (for the family core and the crosswise check).
     pub fn agrees(l: u8) -> bool {
@@ -402,7 +409,13 @@ pub(crate) fn name_level<L: Lookup + ?Sized>(
                 nl::TYPO
             } else if c.level == Level::Different {
                 if ex.key.script() == ey.key.script() {
-                    nl::DIFFERENT
+                    if c.edits == Some(1) {
+                        nl::DIFFERENT_NEAR
+                    } else {
+                        nl::DIFFERENT
+                    }
+                } else if within_one(ex.coarse.as_bytes(), ey.coarse.as_bytes()) {
+                    nl::DIFFERENT_SCRIPTS_NEAR
                 } else {
                     nl::DIFFERENT_SCRIPTS
                 }
@@ -413,6 +426,22 @@ pub(crate) fn name_level<L: Lookup + ?Sized>(
             }
         }
     }
+}
+
+/// Whether two short ASCII strings (coarse skeletons, at least two letters) are at most one
+/// insertion, deletion or substitution apart.
+fn within_one(a: &[u8], b: &[u8]) -> bool {
+    if a.len().min(b.len()) < 2 || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let q = a[p..]
+        .iter()
+        .rev()
+        .zip(b[p..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a.len() - p - q <= 1 && b.len() - p - q <= 1
 }
 
 /// `sijil_names::compare` through a small per-thread cache: a registry compares the same

@@ -58,7 +58,8 @@ pub(crate) fn train(data: &Data, groups: &Groups, settings: Settings) -> Model {
             |i, f| groups.pairs_of_key(i, k, cap, f),
             &mut patterns,
         )
-        .0;
+        .0
+        .len();
     }
     let (dedup, fraction) = sample_blocked(
         data,
@@ -68,11 +69,12 @@ pub(crate) fn train(data: &Data, groups: &Groups, settings: Settings) -> Model {
         |i, f| groups.pairs_of_record(i, cap, f),
         &mut patterns,
     );
-    blocked += dedup;
+    blocked += dedup.len();
     let (p, iterations) = em::fit(&patterns, ROUNDS, MAX_ITER);
     let n = data.recs.len() as f64;
     let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
-    let prior = match prior_from_numbers(data) {
+    let by_numbers = prior_from_numbers(data);
+    let prior = match by_numbers {
         Some(p) => p,
         None => em::dedup_matches(&p, &patterns) / fraction.max(1e-12) / all_pairs,
     }
@@ -233,8 +235,8 @@ fn regime_pairs(data: &Data, tf: &TermFrequencies, s: usize) -> Vec<(u32, u32)> 
 }
 
 /// Compares every candidate (as `candidates` lists them) of a random subset of records, about
-/// `target` pairs in all, into source `src`; returns the pairs compared and the fraction of
-/// records taken.
+/// `target` pairs in all, into source `src`; returns the pairs compared (later record first)
+/// and the fraction of records taken.
 fn sample_blocked(
     data: &Data,
     stats: &[Stats],
@@ -242,10 +244,10 @@ fn sample_blocked(
     target: usize,
     candidates: impl Fn(u32, &mut dyn FnMut(u32)) + Sync,
     out: &mut Patterns,
-) -> (usize, f64) {
+) -> (Vec<(u32, u32)>, f64) {
     let n = data.recs.len();
     if n < 2 {
-        return (0, 1.0);
+        return (Vec::new(), 1.0);
     }
     // Estimate pairs per record from a probe, then choose the fraction.
     let probe_n = n.min(4000);
@@ -261,7 +263,7 @@ fn sample_blocked(
     let chosen: Vec<u32> = (0..n as u32)
         .filter(|&i| fraction >= 1.0 || hash::mix(u64::from(i) ^ seed) <= threshold)
         .collect();
-    let found: Vec<u64> = chosen
+    let found: Vec<((u32, u32), u64)> = chosen
         .par_iter()
         .flat_map_iter(|&i| {
             let mut v = Vec::new();
@@ -278,14 +280,15 @@ fn sample_blocked(
                     &data.recs[b],
                     &stats[b],
                 );
-                v.push(x.pack());
+                v.push(((i, j), x.pack()));
             });
             v
         })
         .collect();
-    let count = found.len();
-    for x in found {
+    let mut pairs = Vec::with_capacity(found.len());
+    for (pair, x) in found {
         *out.entry((src as u8, x)).or_default() += 1.0;
+        pairs.push(pair);
     }
-    (count, fraction)
+    (pairs, fraction)
 }

@@ -52,6 +52,9 @@ pub(crate) struct Entry {
     pub code: u64,
     /// Whether the (first) token is in the variant dictionary.
     pub known: bool,
+    /// The coarse consonant skeleton itself, to tell names in two scripts that are nearly
+    /// alike from names that have nothing in common.
+    pub coarse: Box<str>,
 }
 
 /// Read access to interned names, by kind and id: the registry's own vocabulary, or that plus a
@@ -168,6 +171,7 @@ pub(crate) fn build(kind: Kind, text: &str, conv: Convention) -> Entry {
         tf,
         code,
         known,
+        coarse: coarse.into_boxed_str(),
     }
 }
 

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Benchmark: `sijil dedup` against Splink 5 on generated Syrian populations.
+
+    python3 bench/run.py [--sizes 10000,100000,1000000] [--threads 2] [--no-splink]
+
+For each size: generates the population with `sijil gen` (release build, seed 1), runs
+`sijil dedup`, exports Sijil's normalised keys (`--normalised-out`, not timed) and runs Splink 5
+with DuckDB on them (bench/splink_dedup.py), each under /usr/bin/time for wall time and peak
+memory, both limited to the same processor threads. Quality is measured against truth.csv:
+pairwise precision, recall and F1, and B-cubed F1. Sijil's clusters are taken as they come;
+Splink's at the best of several match-weight thresholds (chosen with the truth, in Splink's
+favour). Prints a table and writes it to bench/RESULTS.md.
+
+Needs: cargo, /usr/bin/time, and Splink (`pip install splink`; its interpreter is found as
+$SPLINK_PYTHON, else `python3`).
+"""
+
+import argparse
+import csv
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+THRESHOLDS = [-4, -2, 0, 2, 4, 6, 8, 10, 12]
+
+
+def sh(cmd, env=None, **kw):
+    return subprocess.run(cmd, check=True, env=env, **kw)
+
+
+def timed(cmd, threads, env_extra=None):
+    """Runs cmd under /usr/bin/time -v on `threads` threads; returns (wall s, peak MiB, stderr)."""
+    env = dict(os.environ)
+    env["RAYON_NUM_THREADS"] = str(threads)
+    env.update(env_extra or {})
+    prefix = ["/usr/bin/time", "-v"]
+    if (os.cpu_count() or 1) > threads:
+        prefix = ["taskset", "-c", f"0-{threads - 1}"] + prefix
+    p = subprocess.run(prefix + cmd, env=env, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr[-3000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", p.stderr)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    parts = [float(x) for x in wall.group(1).split(":")]
+    secs = sum(x * 60 ** i for i, x in enumerate(reversed(parts)))
+    return secs, int(rss.group(1)) / 1024, p.stderr
+
+
+def read_truth(path):
+    with open(path, newline="") as f:
+        return {r["record_id"]: r["person_id"] for r in csv.DictReader(f)}
+
+
+def read_clusters(path):
+    with open(path, newline="") as f:
+        return {r["record_id"]: r["cluster_id"] for r in csv.DictReader(f)}
+
+
+def pairs(n):
+    return n * (n - 1) // 2
+
+
+def scores(cluster, truth):
+    """Pairwise precision, recall, F1 and B-cubed F1 of `cluster` (record -> cluster)."""
+    both = Counter((cluster[r], p) for r, p in truth.items())
+    by_c = Counter(cluster[r] for r in truth)
+    by_p = Counter(truth.values())
+    tp = sum(pairs(n) for n in both.values())
+    pred = sum(pairs(n) for n in by_c.values())
+    act = sum(pairs(n) for n in by_p.values())
+    p = tp / pred if pred else 1.0
+    r = tp / act if act else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    bp = sum(n * n / by_c[c] for (c, _), n in both.items()) / len(truth)
+    br = sum(n * n / by_p[q] for (_, q), n in both.items()) / len(truth)
+    b3 = 2 * bp * br / (bp + br)
+    return p, r, f, b3
+
+
+def sweep(pairs_csv, truth):
+    """Splink's clusters at each threshold (connected components); the best by pairwise F1."""
+    with open(pairs_csv, newline="") as f:
+        rd = csv.reader(f)
+        next(rd)
+        edges = sorted(((float(w), a, b) for a, b, w in rd), reverse=True)
+    best = None
+    for t in THRESHOLDS:
+        parent = {r: r for r in truth}
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for w, a, b in edges:
+            if w < t:
+                break
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[ra] = rb
+        cluster = {r: find(r) for r in truth}
+        s = scores(cluster, truth)
+        print(f"    splink threshold {t:>3}: P {s[0]:.4f} R {s[1]:.4f} F1 {s[2]:.4f}", file=sys.stderr)
+        if best is None or s[2] > best[1][2]:
+            best = (t, s)
+    return best
+
+
+def sijil_binary():
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    sh(["cargo", "build", "--release", "-p", "sijil"], cwd=ROOT)
+    return target / "release" / "sijil"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data", default=str(BENCH / "data"))
+    ap.add_argument("--no-splink", action="store_true")
+    args = ap.parse_args()
+    sijil = sijil_binary()
+    py = os.environ.get("SPLINK_PYTHON", "python3")
+    rows = []
+    for n in [int(x) for x in args.sizes.split(",")]:
+        d = Path(args.data) / f"{n}-{args.seed}"
+        if not (d / "records.csv").exists():
+            sh([str(sijil), "gen", "--people", str(n), "--seed", str(args.seed), "--out", str(d)])
+        truth = read_truth(d / "truth.csv")
+        print(f"{n} people, {len(truth)} records", file=sys.stderr)
+        wall, mem, err = timed(
+            [str(sijil), "dedup", "--input", str(d / "records.csv"), "--output", str(d / "sijil.csv")],
+            args.threads,
+        )
+        s = scores(read_clusters(d / "sijil.csv"), truth)
+        rows.append((len(truth), "Sijil", "as produced", *s, wall, mem))
+        print(f"  sijil: {s} {wall:.1f}s {mem:.0f} MiB", file=sys.stderr)
+        if args.no_splink:
+            continue
+        sh([str(sijil), "dedup", "--input", str(d / "records.csv"), "--output", os.devnull,
+            "--normalised-out", str(d / "normalised.csv")])
+        out = d / "splink"
+        out.mkdir(exist_ok=True)
+        wall, mem, err = timed(
+            [py, str(BENCH / "splink_dedup.py"), str(d / "normalised.csv"), str(out), str(args.threads)],
+            args.threads,
+        )
+        t, s = sweep(out / "pairs.csv", truth)
+        rows.append((len(truth), "Splink 5", f"weight >= {t}", *s, wall, mem))
+        print(f"  splink: {s} {wall:.1f}s {mem:.0f} MiB", file=sys.stderr)
+    table = [
+        "| records | tool | clusters | pairwise P | pairwise R | pairwise F1 | B-cubed F1 | wall | peak memory |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for recs, tool, how, p, r, f, b3, wall, mem in rows:
+        table.append(
+            f"| {recs:,} | {tool} | {how} | {p:.4f} | {r:.4f} | {f:.4f} | {b3:.4f} | {wall:.1f} s | {mem:,.0f} MiB |"
+        )
+    print("\n".join(table))
+    cpu = platform.processor() or platform.machine()
+    load = os.getloadavg()
+    note = (
+        f"Run {time.strftime('%Y-%m-%d')} with `python3 bench/run.py --sizes {args.sizes} "
+        f"--threads {args.threads}` on {os.cpu_count()} processor threads ({cpu}), both tools "
+        f"limited to {args.threads} threads; load average at the end {load[0]:.1f}."
+    )
+    (BENCH / "RESULTS.md").write_text("# Benchmark results\n\n" + note + "\n\n" + "\n".join(table) + "\n")
+
+
+if __name__ == "__main__":
+    main()
