@@ -40,7 +40,7 @@
 //!
 //! # Exactly once
 //!
-//! [`Received`] is the central's per-office state: highest contiguous sequence plus the set
+//! [`Received`] is the central's state per device key: highest contiguous sequence plus the set
 //! seen beyond it. [`Received::decide`] says Accept, Gap (accept, but earlier ones are
 //! missing), Duplicate (acknowledge again, change nothing) or OutOfRange; the caller stores
 //! the records and the new state in one transaction. The packet id is unique too, but the

@@ -9,7 +9,7 @@
 //!   "SJP"            3  magic
 //!   version          1  FORMAT_VERSION
 //!   packet id       16  UUIDv7
-//!   sequence         8  big-endian, per office, from 1
+//!   sequence         8  big-endian, per device key, from 1
 //!   created at       8  big-endian signed Unix seconds
 //!   office           1 + n (2..=32 ASCII)
 //!   key id           1 + n (1..=32)
@@ -84,7 +84,7 @@ pub struct PacketHeader {
     pub id: PacketId,
     /// The office that sealed it.
     pub office: OfficeCode,
-    /// Its place in the office's series, from 1, with no gaps at the office.
+    /// Its place in the series of its device key, from 1, with no gaps at the office.
     pub sequence: u64,
     /// When it was sealed (office clock, whole seconds).
     pub created_at: OffsetDateTime,

@@ -1,4 +1,8 @@
-//! Exactly-once bookkeeping at the central: which sequence numbers of an office were applied.
+//! Exactly-once bookkeeping at the central: which sequence numbers of a series were applied.
+//!
+//! Keep one state per **device key** (the header's key id, checked to belong to the header's
+//! office), not per office: an office may run several devices (a mobile team's laptops), and a
+//! reinstalled node gets a new key and starts its sequence again at 1.
 //!
 //! The state is the highest contiguous sequence applied (`1..=contiguous`) plus the set of
 //! sequences applied beyond it (out of order: a retry overtook a slow piece, or a USB export
@@ -29,7 +33,7 @@ pub enum Decision {
     OutOfRange,
 }
 
-/// The sequences of one office applied so far.
+/// The sequences of one series (one device key) applied so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Received {
     contiguous: u64,
