@@ -291,21 +291,29 @@ fn why(d: &sijil_match::Dedup, person: &[u32], row: &dyn Fn(u32) -> String, show
     println!("false pairs: directly linked {direct}, through others {transitive}");
     // Which regimes the false links above the threshold come from.
     let mut by_regime: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
-    for p in d.pairs().iter().filter(|p| p.weight >= 0.0) {
+    let band: Option<(f64, f64)> = std::env::var("BAND").ok().and_then(|b| {
+        let (x, y) = b.split_once(',')?;
+        Some((x.parse().ok()?, y.parse().ok()?))
+    });
+    let extra: Vec<String> = std::env::var("BY")
+        .map(|b| b.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    for p in d.pairs().iter().filter(|p| match band {
+        Some((lo, hi)) => p.weight >= lo && p.weight < hi,
+        None => p.weight >= 0.0,
+    }) {
         let e = d.explain(p.earlier, p.later);
-        let regime = e
-            .terms
-            .iter()
-            .find(|t| t.comparison == "family_core")
-            .map(|t| t.level)
-            .unwrap_or("?");
-        let first = e
-            .terms
-            .iter()
-            .find(|t| t.comparison == "first_name")
-            .map(|t| t.level)
-            .unwrap_or("?");
-        let key = format!("{regime:>22} first={first}");
+        let level = |c: &str| {
+            e.terms
+                .iter()
+                .find(|t| t.comparison == c)
+                .map(|t| t.level)
+                .unwrap_or("?")
+        };
+        let mut key = format!("{:>22} first={}", level("family_core"), level("first_name"));
+        for c in &extra {
+            key.push_str(&format!(" {c}={}", level(c)));
+        }
         let b = by_regime.entry(key).or_default();
         if person[p.earlier as usize] == person[p.later as usize] {
             b.0 += 1
@@ -315,7 +323,7 @@ fn why(d: &sijil_match::Dedup, person: &[u32], row: &dyn Fn(u32) -> String, show
     }
     for (k, (t, f)) in by_regime {
         if f >= 20 {
-            println!("  {k:<60} true {t:>6} false {f:>5}");
+            println!("  {k:<90} true {t:>6} false {f:>5}");
         }
     }
     // Calibration: the share of true pairs among scored pairs, by weight.

@@ -428,9 +428,12 @@ fn m_step_u(p: &mut Params, list: &[Item], post: &[f64]) {
     }
 }
 
-/// Normalises counted levels of regime `s` into distributions, adding `strength`
-/// pseudo-pairs spread like `base` (uniform without one). Core comparisons are normalised over
-/// their agreeing levels (inside the regime) or disagreeing ones (outside).
+/// Normalises counted levels of regime `s` into distributions. Without a base (the
+/// population), `strength` pseudo-pairs are spread evenly. With one, each level's ratio to the
+/// base is shrunk towards 1 by [`SHRINK`] pseudo-events: a level never seen in a regime's sample
+/// but expected less than once there (an exact birth date among a few thousand pairs) keeps
+/// about its population probability instead of falling to nothing. Core comparisons are
+/// normalised over their agreeing levels (inside the regime) or disagreeing ones (outside).
 fn smooth(
     acc: &[Vec<f64>],
     s: usize,
@@ -439,35 +442,54 @@ fn smooth(
 ) -> Vec<Vec<f64>> {
     acc.iter()
         .enumerate()
-        .map(|(c, counts)| {
-            let c = c % NCOMP;
+        .map(|(i, counts)| {
+            let c = i % NCOMP;
             let n = counts.len();
             let skip = usize::from(c != C_ORDER);
             let allowed = |l: usize| match core_bit(c) {
                 Some(bit) if l != 0 => core_agrees(c, l as u8) == (s & (1 << bit) != 0),
                 _ => true,
             };
-            let prior: Vec<f64> = (0..n)
-                .map(|l| match (allowed(l), base) {
+            let mut prior: Vec<f64> = (0..n)
+                .map(|l| match (l >= skip && allowed(l), base) {
                     (false, _) => 0.0,
-                    (true, Some(b)) => b[c][l].max(1e-4),
+                    (true, Some(b)) => b[i][l].max(1e-7),
                     (true, None) => 1.0,
                 })
                 .collect();
-            let psum: f64 = prior.iter().skip(skip).sum();
-            let mut out = counts.clone();
-            for l in skip..n {
-                out[l] = if allowed(l) && psum > 0.0 {
-                    out[l] + strength * prior[l] / psum
-                } else {
-                    0.0
-                };
+            if prior.iter().sum::<f64>() <= 1e-6 * n as f64 {
+                // The base says nothing about these levels (agreement outside regime 0).
+                for (l, p) in prior.iter_mut().enumerate() {
+                    *p = if l >= skip && allowed(l) { 1.0 } else { 0.0 };
+                }
+            }
+            normalise(&mut prior, skip);
+            let mut out = vec![0.0; n];
+            if base.is_some() {
+                let total: f64 = (skip..n).filter(|&l| allowed(l)).map(|l| counts[l]).sum();
+                for l in skip..n {
+                    if prior[l] > 0.0 {
+                        // The shrunk ratio when the level is rare in both; what was seen when
+                        // it was seen often (the shrunk ratio then lags far behind).
+                        let shrunk = prior[l] * (counts[l] + SHRINK) / (total * prior[l] + SHRINK);
+                        out[l] = shrunk.max(counts[l] / total.max(1e-12));
+                    }
+                }
+            } else {
+                for l in skip..n {
+                    if prior[l] > 0.0 {
+                        out[l] = counts[l] + strength * prior[l];
+                    }
+                }
             }
             normalise(&mut out, skip);
             out
         })
         .collect()
 }
+
+/// Pseudo-events by which a regime's level probabilities are shrunk towards the base.
+const SHRINK: f64 = 4.0;
 
 fn m_step_lambda(p: &mut Params, list: &[Item], post: &[f64]) {
     let mut acc = vec![vec![(0.0f64, 0.0f64); NREGIME]; NSOURCE];

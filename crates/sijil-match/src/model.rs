@@ -392,7 +392,9 @@ impl Model {
             C_BIRTH_PLACE if level == ol::PLACE_EXACT || level == ol::PLACE_LOOSE => {
                 self.tf_adjust_capped(t.birth_place.mean, tf.birth_place, 3.0)
             }
-            C_REGISTRY_MEN | C_REGISTRY_WOMEN if level == ol::REG_BOTH => {
+            // Siblings share a register whatever its size: only outside the family core does
+            // a small register make agreement rarer.
+            C_REGISTRY_MEN | C_REGISTRY_WOMEN if level == ol::REG_BOTH && s & 3 != 3 => {
                 self.tf_adjust_capped(t.registry.mean, tf.registry, 3.0)
             }
             _ => 0.0,
