@@ -28,6 +28,8 @@ impl Progress for () {
 
 /// Where the batch gets its model.
 #[derive(Debug, Clone)]
+// Built once per run and moved straight into the matcher: boxing the model buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum ModelSource {
     /// Learn one from the records themselves, with these settings.
     Train(Settings),
