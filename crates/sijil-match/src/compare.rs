@@ -210,11 +210,6 @@ impl Vector {
         if self.cross { NCOMP } else { 0 }
     }
 
-    /// Whether the first and father names were compared crosswise.
-    pub(crate) fn swapped(&self) -> bool {
-        self.levels[C_ORDER] == 1
-    }
-
     /// A compact code of the vector (3 bits of regime, 4 bits per level, 1 bit for the
     /// scripts) for counting patterns.
     pub(crate) fn pack(&self) -> u64 {
@@ -396,7 +391,7 @@ pub(crate) fn name_level<L: Lookup + ?Sized>(
         return nl::EXACT;
     }
     let (ex, ey) = (t.entry(kind, x), t.entry(kind, y));
-    let c = cached_compare(kind, x, y, &ex.key, &ey.key);
+    let c = cached_compare(t.uid(kind), x, y, &ex.key, &ey.key);
     match c.level {
         Level::Null => nl::NULL,
         Level::ExactStrict => nl::EXACT,
@@ -449,19 +444,22 @@ fn within_one(a: &[u8], b: &[u8]) -> bool {
 /// (a slot per hash, the newest pair wins) so that it stays in the processor's cache; a
 /// bigger, exact one costs more in memory traffic than the comparisons it saves. Ids of a
 /// resolver's temporary spellings (high bit set) are not cached.
-fn cached_compare(kind: Kind, x: u32, y: u32, a: &NameKey, b: &NameKey) -> Comparison {
+fn cached_compare(table: u32, x: u32, y: u32, a: &NameKey, b: &NameKey) -> Comparison {
     use std::cell::RefCell;
     const BITS: u32 = 15;
     thread_local! {
-        static CACHE: RefCell<Vec<(u64, Comparison)>> = const { RefCell::new(Vec::new()) };
+        static CACHE: RefCell<Vec<(u128, Comparison)>> = const { RefCell::new(Vec::new()) };
     }
     if (x | y) & (1 << 31) != 0 {
         return compare(a, b);
     }
     let (lo, hi) = (x.min(y), x.max(y));
-    // Never 0, so that an empty slot matches nothing.
-    let k = (u64::from(lo) << 33) | (u64::from(hi) << 2) | (kind as u64 + 1);
-    let slot = (crate::hash::mix(k) >> (64 - BITS)) as usize;
+    // Table ids are never 0, so an empty slot matches nothing.
+    let k = (u128::from(table) << 64) | (u128::from(lo) << 32) | u128::from(hi);
+    let slot = (crate::hash::mix(crate::hash::combine(
+        u64::from(table),
+        (u64::from(lo) << 32) | u64::from(hi),
+    )) >> (64 - BITS)) as usize;
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.is_empty() {
@@ -536,7 +534,7 @@ pub(crate) fn place_level<L: Lookup + ?Sized>(t: &L, x: u32, y: u32) -> u8 {
         return ol::PLACE_EXACT;
     }
     let (a, b) = (&t.entry(Kind::Place, x).key, &t.entry(Kind::Place, y).key);
-    let c = cached_compare(Kind::Place, x, y, a, b);
+    let c = cached_compare(t.uid(Kind::Place), x, y, a, b);
     match c.level {
         Level::Null => ol::NULL,
         Level::ExactStrict => ol::PLACE_EXACT,

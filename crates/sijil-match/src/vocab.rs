@@ -62,11 +62,23 @@ pub(crate) struct Entry {
 pub(crate) trait Lookup {
     /// The entry of an id (not [`NONE`]).
     fn entry(&self, kind: Kind, id: u32) -> &Entry;
+    /// The identity of the table of a kind (see [`Table::uid`]).
+    fn uid(&self, kind: Kind) -> u32;
+}
+
+/// Source of table identities; 0 is never handed out.
+static NEXT_UID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+
+fn next_uid() -> u32 {
+    NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The interned spellings of one kind of field.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Table {
+    /// Unique in the process (a copy gets its own): ids mean something only within one table,
+    /// and caches keyed by ids must know which.
+    uid: u32,
     kind: Kind,
     /// Spelling to id, one map per convention (only Latin spellings use more than the first).
     ids: [FxHashMap<Box<str>, u32>; 5],
@@ -76,9 +88,22 @@ pub(crate) struct Table {
     entries: Vec<Entry>,
 }
 
+impl Clone for Table {
+    fn clone(&self) -> Self {
+        Table {
+            uid: next_uid(),
+            kind: self.kind,
+            ids: self.ids.clone(),
+            strict: self.strict.clone(),
+            entries: self.entries.clone(),
+        }
+    }
+}
+
 impl Table {
     pub(crate) fn new(kind: Kind) -> Self {
         Table {
+            uid: next_uid(),
             kind,
             ids: Default::default(),
             strict: Default::default(),
@@ -124,8 +149,9 @@ impl Table {
         &self.entries[id as usize]
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+    /// The table's identity.
+    pub(crate) fn uid(&self) -> u32 {
+        self.uid
     }
 
     /// The id of `text` if it was interned before (no insertion).
@@ -241,7 +267,7 @@ mod tests {
         assert_eq!(t.intern("محمد", Convention::Turkish), a);
         assert_eq!(t.intern("مُحَمَّد", Convention::Unknown), a);
         assert_eq!(t.intern(" - ", Convention::Unknown), NONE);
-        assert_eq!(t.len(), 4);
+        assert_eq!(t.entries.len(), 4);
     }
 
     #[test]
