@@ -133,8 +133,49 @@ impl Dedup {
 /// Deduplicates records: one cluster per person.
 pub fn dedup(records: &[PersonRecord], source: ModelSource, progress: &dyn Progress) -> Dedup {
     progress.stage("preparing", records.len() as u64);
-    let data = Data::build(records);
+    let mut b = Batch::new();
+    for r in records {
+        b.push(r);
+    }
     progress.advance(records.len() as u64);
+    b.run(source, progress)
+}
+
+/// A batch being filled record by record, so that a caller can prepare records while it is
+/// still reading them (and need not keep them: only the prepared form is held).
+#[derive(Debug, Default)]
+pub struct Batch {
+    data: Data,
+}
+
+impl Batch {
+    /// An empty batch.
+    pub fn new() -> Self {
+        Batch::default()
+    }
+
+    /// Adds a record (records are decided in the order they are added).
+    pub fn push(&mut self, r: &PersonRecord) {
+        self.data.push(r);
+    }
+
+    /// How many records were added.
+    pub fn len(&self) -> usize {
+        self.data.recs.len()
+    }
+
+    /// Whether no record was added.
+    pub fn is_empty(&self) -> bool {
+        self.data.recs.is_empty()
+    }
+
+    /// Deduplicates the records added: the same as [`dedup`] on them.
+    pub fn run(self, source: ModelSource, progress: &dyn Progress) -> Dedup {
+        run(self.data, source, progress)
+    }
+}
+
+fn run(data: Data, source: ModelSource, progress: &dyn Progress) -> Dedup {
     let block_keys: Vec<_> = data.recs.par_iter().map(|r| keys(&data.vocab, r)).collect();
     let groups = Groups::build(block_keys);
     let model = match source {

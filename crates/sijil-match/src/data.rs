@@ -12,19 +12,6 @@ pub(crate) struct Data {
 }
 
 impl Data {
-    /// Prepares records (sequentially: interning is a hash look-up per field, and keys are
-    /// built once per distinct spelling).
-    pub(crate) fn build(records: &[PersonRecord]) -> Self {
-        let mut d = Data {
-            vocab: Vocab::default(),
-            recs: Vec::with_capacity(records.len()),
-        };
-        for r in records {
-            d.push(r);
-        }
-        d
-    }
-
     /// Prepares and appends one record; returns its index.
     pub(crate) fn push(&mut self, r: &PersonRecord) -> u32 {
         let conv = convention_for_source(r.source.as_deref());

@@ -93,7 +93,8 @@ pub struct TrainingReport {
     pub expected_matches: f64,
 }
 
-/// A Fellegi–Sunter model learnt from data. Build one with [`crate::train`], save it with
+/// A Fellegi–Sunter model learnt from data. [`crate::dedup`] learns one (see
+/// [`crate::Dedup::model`]); save it with
 /// [`Model::to_json`], load it with [`Model::from_json`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "ModelRepr", into = "ModelRepr")]

@@ -1,23 +1,28 @@
 //! `sijil dedup`: finds every person once in a person-records file.
 //!
-//! The whole file is read and validated first (a bad row refuses it, naming the line and the
-//! column); the matching itself is `sijil_match::dedup`. Every output is written beside its
-//! target and renamed into place at the end, so a failure leaves no partial file.
+//! The whole file is read and validated (a bad row refuses it, naming the line and the
+//! column) while a second thread prepares each record for matching; the matching itself is
+//! `sijil_match::Batch`. Every output is written beside its target and renamed into place at
+//! the end, so a failure leaves no partial file.
 
 use std::{
     fs::{self, File},
     io::{BufWriter, Write},
     path::{Path, PathBuf},
     process::ExitCode,
-    sync::Mutex,
+    sync::{Mutex, mpsc},
+    thread,
     time::Instant,
 };
 
 use anyhow::Context;
 use clap::Args;
 use indicatif::ProgressBar;
-use sijil_core::{PersonRecord, interchange};
-use sijil_match::{Dedup, Model, ModelSource, Settings, dedup};
+use sijil_core::{
+    PersonRecord,
+    interchange::{ReadError, RecordReader},
+};
+use sijil_match::{Batch, Dedup, Model, ModelSource, Settings};
 use time::{OffsetDateTime, macros::offset};
 
 use crate::progress;
@@ -56,9 +61,28 @@ pub struct Cmd {
 impl Cmd {
     pub fn run(self) -> anyhow::Result<ExitCode> {
         let started = Instant::now();
-        let records = read(&self.input)?;
         if let Some(path) = &self.normalised_out {
-            write_atomically(path, |w| write_normalised(w, &records))?;
+            let mut ids = Vec::new();
+            write_atomically(path, |w| {
+                let mut out = csv::Writer::from_writer(w);
+                let mut header = vec!["record_id"];
+                header.extend(sijil_match::NORMALISED_COLUMNS);
+                out.write_record(&header)?;
+                let mut failed = None;
+                ids = read(&self.input, |r| {
+                    let mut row = vec![r.record_id.clone()];
+                    row.extend(sijil_match::normalised(&r));
+                    if let Err(e) = out.write_record(&row) {
+                        failed.get_or_insert(e);
+                    }
+                })?;
+                if let Some(e) = failed {
+                    return Err(e.into());
+                }
+                out.flush()?;
+                Ok(())
+            })?;
+            eprintln!("{} records normalised", ids.len());
             return Ok(ExitCode::SUCCESS);
         }
         let source = match &self.model {
@@ -72,13 +96,16 @@ impl Cmd {
             }
             _ => ModelSource::Train(Settings::default()),
         };
+        // Records are prepared as they are read; only their ids are kept.
+        let mut batch = Batch::new();
+        let ids = read(&self.input, |r| batch.push(&r))?;
         let trained = matches!(source, ModelSource::Train(_));
         let bars = Bars(Mutex::new(None));
-        let result = dedup(&records, source, &bars);
+        let result = batch.run(source, &bars);
         bars.finish();
-        write_atomically(&self.output, |w| write_clusters(w, &records, &result))?;
+        write_atomically(&self.output, |w| write_clusters(w, &ids, &result))?;
         if let Some(path) = &self.explain {
-            write_atomically(path, |w| write_pairs(w, &records, &result))?;
+            write_atomically(path, |w| write_pairs(w, &ids, &result))?;
         }
         if let (Some(path), true) = (&self.model, trained) {
             write_atomically(path, |w| {
@@ -88,7 +115,7 @@ impl Cmd {
         let clusters = result.labels().iter().max().map_or(0, |&m| m + 1);
         eprintln!(
             "{} records, {} persons, {} pairs compared, in {:.1} s",
-            records.len(),
+            ids.len(),
             clusters,
             result.compared(),
             started.elapsed().as_secs_f64()
@@ -102,26 +129,75 @@ fn today() -> time::Date {
     OffsetDateTime::now_utc().to_offset(offset!(+3)).date()
 }
 
-/// Reads and validates the whole file.
-fn read(path: &Path) -> anyhow::Result<Vec<PersonRecord>> {
+/// Records passed from the reading thread at a time.
+const CHUNK: usize = 4096;
+
+/// Reads and validates the whole file on a thread of its own, handing each record to `each`
+/// as it comes (so that matching can prepare it meanwhile); returns the record ids in file
+/// order. A bad row refuses the file: the error lists up to [`MAX_ERRORS`] problems, each with
+/// its line and column, and `each` sees no record after the first bad row.
+fn read(path: &Path, mut each: impl FnMut(PersonRecord)) -> anyhow::Result<Vec<String>> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress::bytes(size, "reading");
-    let read = interchange::read_all_collecting(bar.wrap_read(file), today(), MAX_ERRORS);
-    bar.finish_and_clear();
-    match read {
-        Ok(lines) => Ok(lines.into_iter().map(|l| l.record).collect()),
-        Err(e) => {
-            let mut msg = format!("{} was refused; nothing was written", path.display());
-            for err in e.errors() {
-                msg.push_str(&format!("\n  {}\n  {}", err.message_ar(), err.message_en()));
+    let (tx, rx) = mpsc::sync_channel::<Vec<PersonRecord>>(8);
+    let reader_bar = bar.clone();
+    let errors = thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut errors: Vec<ReadError> = Vec::new();
+            let mut stopped = false;
+            let rows = match RecordReader::new(reader_bar.wrap_read(file), today()) {
+                Ok(rows) => rows,
+                Err(e) => return (vec![e], true),
+            };
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for row in rows {
+                match row {
+                    Ok(line) if errors.is_empty() => {
+                        chunk.push(line.record);
+                        if chunk.len() == CHUNK && tx.send(std::mem::take(&mut chunk)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        let fatal = e.is_fatal();
+                        errors.push(e);
+                        if fatal || errors.len() == MAX_ERRORS {
+                            stopped = true;
+                            break;
+                        }
+                    }
+                }
             }
-            if e.stopped_early() {
-                msg.push_str("\n  (reading stopped here; there may be more errors)");
+            if errors.is_empty() && !chunk.is_empty() {
+                let _ = tx.send(chunk);
             }
-            anyhow::bail!(msg)
+            (errors, stopped)
+        });
+        let mut ids = Vec::new();
+        for chunk in rx {
+            for r in chunk {
+                ids.push(r.record_id.clone());
+                each(r);
+            }
         }
+        let (errors, stopped) = reader.join().expect("the reading thread does not panic");
+        (ids, errors, stopped)
+    });
+    bar.finish_and_clear();
+    let (ids, errors, stopped) = errors;
+    if errors.is_empty() {
+        return Ok(ids);
     }
+    let mut msg = format!("{} was refused; nothing was written", path.display());
+    for err in &errors {
+        msg.push_str(&format!("\n  {}\n  {}", err.message_ar(), err.message_en()));
+    }
+    if stopped {
+        msg.push_str("\n  (reading stopped here; there may be more errors)");
+    }
+    anyhow::bail!(msg)
 }
 
 /// Writes `path` through a temporary file beside it, renamed into place only when `write`
@@ -154,21 +230,21 @@ fn write_atomically(
     result
 }
 
-fn write_clusters(w: &mut impl Write, records: &[PersonRecord], d: &Dedup) -> anyhow::Result<()> {
+fn write_clusters(w: &mut impl Write, ids: &[String], d: &Dedup) -> anyhow::Result<()> {
     // Each cluster is named by the id of its first record.
     let labels = d.labels();
-    let mut names: Vec<Option<usize>> = vec![None; records.len()];
+    let mut names: Vec<Option<usize>> = vec![None; ids.len()];
     let mut out = csv::Writer::from_writer(w);
     out.write_record(["record_id", "cluster_id"])?;
-    for (i, r) in records.iter().enumerate() {
+    for (i, id) in ids.iter().enumerate() {
         let first = *names[labels[i] as usize].get_or_insert(i);
-        out.write_record([&r.record_id, &records[first].record_id])?;
+        out.write_record([id, &ids[first]])?;
     }
     out.flush()?;
     Ok(())
 }
 
-fn write_pairs(w: &mut impl Write, records: &[PersonRecord], d: &Dedup) -> anyhow::Result<()> {
+fn write_pairs(w: &mut impl Write, ids: &[String], d: &Dedup) -> anyhow::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     let mut header = vec![
         "record_id_l".to_owned(),
@@ -184,8 +260,8 @@ fn write_pairs(w: &mut impl Write, records: &[PersonRecord], d: &Dedup) -> anyho
     for p in d.pairs() {
         let e = d.explain(p.earlier, p.later);
         let mut row = vec![
-            records[p.earlier as usize].record_id.clone(),
-            records[p.later as usize].record_id.clone(),
+            ids[p.earlier as usize].clone(),
+            ids[p.later as usize].clone(),
             format!("{:.3}", e.weight),
             format!("{:.6}", e.probability),
         ];
@@ -193,20 +269,6 @@ fn write_pairs(w: &mut impl Write, records: &[PersonRecord], d: &Dedup) -> anyho
             row.push(t.level.to_owned());
             row.push(format!("{:.3}", t.weight));
         }
-        out.write_record(&row)?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-fn write_normalised(w: &mut impl Write, records: &[PersonRecord]) -> anyhow::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    let mut header = vec!["record_id"];
-    header.extend(sijil_match::NORMALISED_COLUMNS);
-    out.write_record(&header)?;
-    for r in records {
-        let mut row = vec![r.record_id.clone()];
-        row.extend(sijil_match::normalised(r));
         out.write_record(&row)?;
     }
     out.flush()?;
