@@ -36,7 +36,7 @@ def sh(cmd, env=None, **kw):
 
 
 def timed(cmd, threads, env_extra=None):
-    """Runs cmd under /usr/bin/time -v on `threads` threads; returns (wall s, peak MiB, stderr)."""
+    """Runs cmd under /usr/bin/time -v on `threads` threads; returns (wall s, cpu s, peak MiB)."""
     env = dict(os.environ)
     env["RAYON_NUM_THREADS"] = str(threads)
     env.update(env_extra or {})
@@ -48,9 +48,11 @@ def timed(cmd, threads, env_extra=None):
         sys.exit(f"failed: {' '.join(cmd)}\n{p.stderr[-3000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", p.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    user = float(re.search(r"User time \(seconds\): ([\d.]+)", p.stderr).group(1))
+    system = float(re.search(r"System time \(seconds\): ([\d.]+)", p.stderr).group(1))
     parts = [float(x) for x in wall.group(1).split(":")]
     secs = sum(x * 60 ** i for i, x in enumerate(reversed(parts)))
-    return secs, int(rss.group(1)) / 1024, p.stderr
+    return secs, user + system, int(rss.group(1)) / 1024
 
 
 def read_truth(path):
@@ -127,6 +129,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--data", default=str(BENCH / "data"))
     ap.add_argument("--no-splink", action="store_true")
+    ap.add_argument("--no-latency", action="store_true")
     args = ap.parse_args()
     sijil = sijil_binary()
     py = os.environ.get("SPLINK_PYTHON", "python3")
@@ -137,43 +140,70 @@ def main():
             sh([str(sijil), "gen", "--people", str(n), "--seed", str(args.seed), "--out", str(d)])
         truth = read_truth(d / "truth.csv")
         print(f"{n} people, {len(truth)} records", file=sys.stderr)
-        wall, mem, err = timed(
-            [str(sijil), "dedup", "--input", str(d / "records.csv"), "--output", str(d / "sijil.csv")],
+        model = d / "model.json"
+        if model.exists():
+            model.unlink()  # so that the timed run learns its model (and saves it)
+        wall, cpu, mem = timed(
+            [str(sijil), "dedup", "--input", str(d / "records.csv"), "--output", str(d / "sijil.csv"),
+             "--model", str(model)],
             args.threads,
         )
         s = scores(read_clusters(d / "sijil.csv"), truth)
-        rows.append((len(truth), "Sijil", "as produced", *s, wall, mem))
-        print(f"  sijil: {s} {wall:.1f}s {mem:.0f} MiB", file=sys.stderr)
+        rows.append((len(truth), "Sijil", "as produced", *s, wall, cpu, mem))
+        print(f"  sijil: {s} {wall:.1f}s {cpu:.1f}s cpu {mem:.0f} MiB", file=sys.stderr)
         if args.no_splink:
             continue
         sh([str(sijil), "dedup", "--input", str(d / "records.csv"), "--output", os.devnull,
             "--normalised-out", str(d / "normalised.csv")])
         out = d / "splink"
         out.mkdir(exist_ok=True)
-        wall, mem, err = timed(
+        wall, cpu, mem = timed(
             [py, str(BENCH / "splink_dedup.py"), str(d / "normalised.csv"), str(out), str(args.threads)],
             args.threads,
         )
         t, s = sweep(out / "pairs.csv", truth)
-        rows.append((len(truth), "Splink 5", f"weight >= {t}", *s, wall, mem))
-        print(f"  splink: {s} {wall:.1f}s {mem:.0f} MiB", file=sys.stderr)
+        rows.append((len(truth), "Splink 5", f"weight >= {t}", *s, wall, cpu, mem))
+        print(f"  splink: {s} {wall:.1f}s {cpu:.1f}s cpu {mem:.0f} MiB", file=sys.stderr)
     table = [
-        "| records | tool | clusters | pairwise P | pairwise R | pairwise F1 | B-cubed F1 | wall | peak memory |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---:|",
+        "| records | tool | clusters | pairwise P | pairwise R | pairwise F1 | B-cubed F1 | wall | processor | peak memory |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for recs, tool, how, p, r, f, b3, wall, mem in rows:
+    for recs, tool, how, p, r, f, b3, wall, cpu, mem in rows:
         table.append(
-            f"| {recs:,} | {tool} | {how} | {p:.4f} | {r:.4f} | {f:.4f} | {b3:.4f} | {wall:.1f} s | {mem:,.0f} MiB |"
+            f"| {recs:,} | {tool} | {how} | {p:.4f} | {r:.4f} | {f:.4f} | {b3:.4f} | {wall:.1f} s | {cpu:.1f} s | {mem:,.0f} MiB |"
         )
+    latency = ""
+    if not args.no_latency:
+        # Incremental resolution and search against the largest population, one query at a
+        # time on one thread (the model the timed run learnt and saved).
+        d = Path(args.data) / f"{n}-{args.seed}"
+        env = dict(os.environ, RAYON_NUM_THREADS=str(args.threads))
+        sh(["cargo", "build", "--release", "-p", "sijil-match", "--example", "latency"], cwd=ROOT)
+        target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+        p = subprocess.run(
+            [str(target / "release" / "examples" / "latency"), str(d), str(d / "model.json"), "2000"],
+            env=env, capture_output=True, text=True, check=True,
+        )
+        latency = "\n".join("    " + line for line in p.stdout.strip().splitlines())
     print("\n".join(table))
+    if latency:
+        print(latency)
     cpu = platform.processor() or platform.machine()
     load = os.getloadavg()
     note = (
         f"Run {time.strftime('%Y-%m-%d')} with `python3 bench/run.py --sizes {args.sizes} "
         f"--threads {args.threads}` on {os.cpu_count()} processor threads ({cpu}), both tools "
-        f"limited to {args.threads} threads; load average at the end {load[0]:.1f}."
+        f"limited to {args.threads} threads; load average at the end {load[0]:.1f} (the machine was "
+        f"shared: wall times vary with other work, processor time (user + system) much less)."
     )
-    (BENCH / "RESULTS.md").write_text("# Benchmark results\n\n" + note + "\n\n" + "\n".join(table) + "\n")
+    body = "# Benchmark results\n\n" + note + "\n\n" + "\n".join(table) + "\n"
+    if latency:
+        body += (
+            f"\nIncremental resolution and search against the registry of the largest population "
+            f"(all records but the last 2,000, which are resolved and searched for; one query at a time, "
+            f"`cargo run --release -p sijil-match --example latency`):\n\n{latency}\n"
+        )
+    (BENCH / "RESULTS.md").write_text(body)
 
 
 if __name__ == "__main__":

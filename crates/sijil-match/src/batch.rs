@@ -141,6 +141,18 @@ pub fn dedup(records: &[PersonRecord], source: ModelSource, progress: &dyn Progr
     b.run(source, progress)
 }
 
+/// Learns a model from records without deduplicating them (for a registry that resolves
+/// records one at a time with an [`crate::Index`]; the same model [`dedup`] would learn).
+pub fn train_model(records: &[PersonRecord], settings: Settings) -> Model {
+    let mut data = Data::default();
+    for r in records {
+        data.push(r);
+    }
+    let block_keys: Vec<_> = data.recs.par_iter().map(|r| keys(&data.vocab, r)).collect();
+    let groups = Groups::build(block_keys);
+    train(&data, &groups, settings)
+}
+
 /// A batch being filled record by record, so that a caller can prepare records while it is
 /// still reading them (and need not keep them: only the prepared form is held).
 #[derive(Debug, Default)]

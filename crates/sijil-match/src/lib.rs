@@ -81,7 +81,7 @@ mod tf;
 mod train;
 mod vocab;
 
-pub use batch::{Batch, Decision, Dedup, ModelSource, Progress, ScoredPair, dedup};
+pub use batch::{Batch, Decision, Dedup, ModelSource, Progress, ScoredPair, dedup, train_model};
 pub use block::BLOCKING_KEYS;
 pub use export::{NORMALISED_COLUMNS, normalised};
 pub use index::{Candidate, Index, RecordRef, Resolution, Resolve};

@@ -6,7 +6,7 @@ use crate::common::population;
 
 #[test]
 fn resolving_records_one_by_one_gives_the_batch_clusters() {
-    let pop = population(3000, 7);
+    let pop = population(2000, 7);
     let batch = dedup(&pop.records, ModelSource::Train(Settings::default()), &());
     let mut index: Index<u32> = Index::new(batch.model().clone());
     let mut next_person = 0u32;

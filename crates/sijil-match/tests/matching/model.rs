@@ -7,7 +7,7 @@ use crate::common::{pairwise, population, record};
 
 #[test]
 fn a_saved_model_gives_the_same_clusters() {
-    let pop = population(1500, 11);
+    let pop = population(800, 11);
     let first = dedup(&pop.records, ModelSource::Train(Settings::default()), &());
     let json = first.model().to_json();
     let loaded = Model::from_json(&json).expect("the model reads back");
@@ -15,6 +15,14 @@ fn a_saved_model_gives_the_same_clusters() {
     let again = dedup(&pop.records, ModelSource::Use(loaded), &());
     assert_eq!(first.labels(), again.labels());
     assert_eq!(first.pairs(), again.pairs());
+}
+
+#[test]
+fn training_alone_learns_the_model_the_batch_learns() {
+    let pop = population(800, 12);
+    let d = dedup(&pop.records, ModelSource::Train(Settings::default()), &());
+    let m = sijil_match::train_model(&pop.records, Settings::default());
+    assert_eq!(m.to_json(), d.model().to_json());
 }
 
 #[test]
@@ -32,7 +40,7 @@ fn a_broken_model_file_is_refused() {
 
 #[test]
 fn every_term_is_explained_and_they_add_up() {
-    let pop = population(1500, 5);
+    let pop = population(800, 5);
     let d = dedup(&pop.records, ModelSource::Train(Settings::default()), &());
     assert!(!d.pairs().is_empty());
     for p in d.pairs().iter().take(200) {
@@ -48,7 +56,7 @@ fn every_term_is_explained_and_they_add_up() {
 
 #[test]
 fn quality_on_a_generated_population() {
-    let pop = population(6000, 21);
+    let pop = population(4000, 21);
     let d = dedup(&pop.records, ModelSource::Train(Settings::default()), &());
     let (p, r) = pairwise(d.labels(), &pop.person);
     let f1 = 2.0 * p * r / (p + r);

@@ -5,7 +5,7 @@ use sijil_match::{Index, ModelSource, Query, Settings, dedup};
 use crate::common::{population, record};
 
 fn index() -> Index<u32> {
-    let pop = population(2000, 4);
+    let pop = population(1000, 4);
     let model = dedup(&pop.records, ModelSource::Train(Settings::default()), &())
         .model()
         .clone();
