@@ -250,7 +250,12 @@ fn why(d: &sijil_match::Dedup, person: &[u32], row: &dyn Fn(u32) -> String, show
                     continue;
                 }
                 match scored.get(&(a, b)) {
-                    Some(&w) if w >= link => refused += 1,
+                    Some(&w) if w >= link => {
+                        refused += 1;
+                        if refused <= show_no_key {
+                            println!("REFUSED\n  {}\n  {}\n  w={w:.1}", row(a), row(b));
+                        }
+                    }
                     Some(_) => review += 1,
                     None if d.shares_key(a, b) => {
                         low += 1;

@@ -299,7 +299,7 @@ pub(crate) fn fits(data: &Data, stats: &[Stats], model: &Model, a: u32, b: u32) 
         return false;
     }
     let v = vector(&data.vocab, ra, &stats[a], rb, &stats[b]);
-    model.contrary(&v, &pair_tf(&v, &stats[a], &stats[b])) > model.settings().veto
+    model.compatible(&v, &pair_tf(&v, &stats[a], &stats[b]))
 }
 
 impl Clusters for BatchView<'_> {

@@ -269,7 +269,7 @@ impl<P: Copy + Eq + Hash> Clusters for IndexView<'_, P> {
             return false;
         }
         let v = vector(self.overlay, self.rec, self.stats, b, sb);
-        ix.model.contrary(&v, &pair_tf(&v, self.stats, sb)) > ix.model.settings().veto
+        ix.model.compatible(&v, &pair_tf(&v, self.stats, sb))
     }
     fn fits(&self, a: u32, b: u32) -> bool {
         crate::batch::fits(&self.index.data, &self.index.stats, &self.index.model, a, b)

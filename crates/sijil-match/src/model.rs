@@ -72,7 +72,7 @@ impl Default for Settings {
         Settings {
             link_threshold: 0.0,
             review_threshold: -8.0,
-            veto: -16.0,
+            veto: -10.0,
             block_cap: 200,
         }
     }
@@ -408,15 +408,20 @@ impl Model {
         self.weigh(v, tf, |_, _, _, _| {})
     }
 
-    /// The sum of the negative comparison weights (contrary evidence; prior excluded).
-    pub(crate) fn contrary(&self, v: &Vector, tf: &PairTf) -> f64 {
-        let mut sum = 0.0;
-        self.weigh(v, tf, |c, _, w, _| {
+    /// Whether two records may be in one cluster: not when the model finds them unlikely to be
+    /// one person (below the review threshold) *and* the reason is contrary evidence (the sum
+    /// of the negative comparison weights, prior excluded, at or below the veto), as between
+    /// siblings. A pair that merely lacks evidence (a sparse foreign record) may be joined
+    /// through others; so may a pair whose contradictions (two typing slips) are outweighed.
+    pub(crate) fn compatible(&self, v: &Vector, tf: &PairTf) -> bool {
+        let mut contrary = 0.0;
+        let weight = self.weigh(v, tf, |c, _, w, _| {
             if c != "prior" && w < 0.0 {
-                sum += w;
+                contrary += w;
             }
         });
-        sum
+        let s = &self.settings;
+        !(contrary <= s.veto && weight < s.review_threshold)
     }
 
     /// The match weight of a vector with its terms.
