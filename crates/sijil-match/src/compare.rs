@@ -186,6 +186,9 @@ pub(crate) struct Stats {
     pub date: u32,
     pub birth_place: u32,
     pub registry: u32,
+    /// Count of the first name among records born in the same decade, and of those records.
+    pub first_decade: u32,
+    pub decade: u32,
 }
 
 /// A comparison vector.

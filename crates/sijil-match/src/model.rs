@@ -200,12 +200,21 @@ pub(crate) struct PairTf {
     pub date: u32,
     pub birth_place: u32,
     pub registry: u32,
+    /// The share of the first name among records born in the same decade (0 when unknown).
+    pub first_in_decade: f64,
 }
 
 /// The larger count of each value of a pair (symmetric in the two records). For a crosswise
 /// pair the record whose names are out of order has a family-core key that no family shares, so
 /// the larger count is the other record's, which is the one wanted.
 pub(crate) fn pair_tf(v: &Vector, a: &Stats, b: &Stats) -> PairTf {
+    let share = |x: &Stats| {
+        if x.decade > 1 && x.first_decade > 0 {
+            f64::from(x.first_decade.saturating_sub(1).max(1)) / f64::from(x.decade - 1)
+        } else {
+            0.0
+        }
+    };
     let s = usize::from(v.regime);
     PairTf {
         core: a.joint[s].max(b.joint[s]),
@@ -215,6 +224,7 @@ pub(crate) fn pair_tf(v: &Vector, a: &Stats, b: &Stats) -> PairTf {
         date: a.date.max(b.date),
         birth_place: a.birth_place.max(b.birth_place),
         registry: a.registry.max(b.registry),
+        first_in_decade: share(a).max(share(b)),
     }
 }
 
@@ -365,17 +375,39 @@ impl Model {
                 continue;
             }
             let base = w.lm[o + c][l] - w.lu[s][o + c][l];
-            let adj = self.adjustment(c, v.levels[c], s, tf);
+            let adj = self.adjustment(v, c, s, tf);
             total += base + adj;
             emit(COMPARISON_NAMES[c], level_names(c)[l], base + adj, adj);
         }
         total
     }
 
-    fn adjustment(&self, c: usize, level: u8, s: usize, tf: &PairTf) -> f64 {
+    fn adjustment(&self, v: &Vector, c: usize, s: usize, tf: &PairTf) -> f64 {
         let t = &self.tf;
+        let level = v.levels[c];
         let name_agrees = matches!(level, nl::VARIANT | nl::LOOSE | nl::EXACT);
+        let same_years = matches!(
+            v.levels[C_DATE],
+            dl::EXACT
+                | dl::SAME_PARTIAL
+                | dl::SWAPPED
+                | dl::YEAR_MONTH
+                | dl::IMPRECISE
+                | dl::SAME_YEAR
+                | dl::YEAR_OFF_SAME_DAY
+                | dl::YEAR_OFF
+        );
         match c {
+            // Born within a year of each other: how common the name was among people born
+            // then is what says how often it agrees by chance.
+            C_FIRST if name_agrees && same_years && tf.first_in_decade > 0.0 => {
+                let mean = t.names[FIRST].mean;
+                if mean <= 0.0 {
+                    0.0
+                } else {
+                    (mean.log2() - tf.first_in_decade.log2()).min(TF_CAP)
+                }
+            }
             C_FIRST if name_agrees => self.tf_adjust(t.names[FIRST].mean, tf.first),
             C_GRANDFATHER if name_agrees && s & 1 == 0 => {
                 self.tf_adjust(t.names[GRANDFATHER].mean, tf.grandfather)

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compare::{NREGIME, Stats};
 use crate::hash;
-use crate::prepare::{FAMILY, FATHER, MOTHER, Rec, name};
+use crate::prepare::{FAMILY, FATHER, FIRST, MOTHER, Rec, name};
 use crate::vocab::{Kind, Lookup, NONE};
 
 /// Counts of one kind of value. Values seen once are not stored: an absent value counts 1.
@@ -92,6 +92,13 @@ pub(crate) struct TermFrequencies {
     pub birth_place: Counts,
     /// Register place and number together.
     pub registry: Counts,
+    /// First name and birth decade together: names go in and out of fashion, so two people
+    /// born the same years share a first name more often than its overall frequency says.
+    #[serde(default)]
+    pub first_decade: Counts,
+    /// Records with a first name born in each decade.
+    #[serde(default)]
+    pub decades: std::collections::BTreeMap<u16, u32>,
 }
 
 /// The key of a date as written.
@@ -132,6 +139,11 @@ fn registry_key<L: Lookup + ?Sized>(v: &L, r: &Rec) -> Option<u64> {
     ))
 }
 
+fn first_decade_key<L: Lookup + ?Sized>(v: &L, r: &Rec) -> Option<u64> {
+    let decade = r.date?.year / 10;
+    Some(hash::combine(name_tf(v, r, FIRST)?, u64::from(decade)))
+}
+
 fn place_key<L: Lookup + ?Sized>(v: &L, id: u32) -> Option<u64> {
     (id != NONE).then(|| v.entry(Kind::Place, id).tf)
 }
@@ -141,7 +153,7 @@ impl TermFrequencies {
     pub(crate) fn build<L: Lookup + Sync + ?Sized>(v: &L, records: &[Rec]) -> Self {
         let n = records.len() as u64;
         // One job per table; each is a sequential pass (the tables are few, the passes cheap).
-        let jobs: Vec<usize> = (0..6 + NREGIME + 3).collect();
+        let jobs: Vec<usize> = (0..6 + NREGIME + 4).collect();
         let mut tables: Vec<(usize, Counts)> = jobs
             .into_par_iter()
             .map(|j| {
@@ -158,7 +170,8 @@ impl TermFrequencies {
                     }
                     14 => Counts::build(it.filter_map(date_key), n),
                     15 => Counts::build(it.filter_map(|r| place_key(v, r.birth_place)), n),
-                    _ => Counts::build(it.filter_map(|r| registry_key(v, r)), n),
+                    16 => Counts::build(it.filter_map(|r| registry_key(v, r)), n),
+                    _ => Counts::build(it.filter_map(|r| first_decade_key(v, r)), n),
                 };
                 (j, c)
             })
@@ -170,6 +183,13 @@ impl TermFrequencies {
         let date = it.next().unwrap_or_default();
         let birth_place = it.next().unwrap_or_default();
         let registry = it.next().unwrap_or_default();
+        let first_decade = it.next().unwrap_or_default();
+        let mut decades = std::collections::BTreeMap::new();
+        for r in records {
+            if let (Some(d), true) = (r.date, r.names[FIRST] != NONE) {
+                *decades.entry(d.year / 10).or_insert(0u32) += 1;
+            }
+        }
         TermFrequencies {
             records: n,
             names,
@@ -177,6 +197,8 @@ impl TermFrequencies {
             date,
             birth_place,
             registry,
+            first_decade,
+            decades,
         }
     }
 
@@ -204,6 +226,10 @@ impl TermFrequencies {
         s.date = date_key(r).map_or(0, |k| self.date.get(k));
         s.birth_place = place_key(v, r.birth_place).map_or(0, |k| self.birth_place.get(k));
         s.registry = registry_key(v, r).map_or(0, |k| self.registry.get(k));
+        s.first_decade = first_decade_key(v, r).map_or(0, |k| self.first_decade.get(k));
+        if let Some(d) = r.date {
+            s.decade = self.decades.get(&(d.year / 10)).copied().unwrap_or(1);
+        }
         s
     }
 }
