@@ -3,23 +3,8 @@
 //! Written by hand because the rows are simple and the hot loop should not allocate: every
 //! value is appended to one growing byte buffer per chunk. Lines end in `\n`.
 
-/// The columns of `records.csv`, in the order of `interchange.md`.
-pub const COLUMNS: [&str; 14] = [
-    "record_id",
-    "first_name",
-    "father_name",
-    "grandfather_name",
-    "family_name",
-    "mother_name",
-    "mother_family_name",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "registry_place",
-    "registry_number",
-    "national_number",
-    "source",
-];
+/// The columns of `records.csv`, in the order of `interchange.md` (the domain's own list).
+pub use sijil_core::record::COLUMNS;
 
 /// The columns of `truth.csv`.
 pub const TRUTH_COLUMNS: [&str; 2] = ["record_id", "person_id"];
