@@ -19,7 +19,9 @@
 //! swapped. Each level weighs `log₂(m/u)`: `m` its probability for two records of one person,
 //! `u` for two records of different people. Agreement on a value is adjusted by how common the
 //! value is (term frequencies on the normalised key or dictionary name, so that every spelling
-//! of `محمد` counts as one name and weighs little).
+//! of `محمد` counts as one name and weighs little); a first name shared by two people born
+//! within a year of each other is weighed by its frequency in their decade (names go in and out
+//! of fashion).
 //!
 //! Pairs with one record in Arabic letters and the other in Latin get their own `m` and `u`
 //! for every comparison: their names agree as dictionary variants rather than exactly, their
@@ -61,7 +63,7 @@
 //! formed before it, by one decision function that the incremental [`Index`] uses too: batch
 //! and incremental give the same answers on the same data. A cluster never holds two records
 //! that cannot be one person (two valid national numbers, two sexes, or strong contrary
-//! evidence), however they are linked through others.
+//! evidence that nothing outweighs), however they are linked through others.
 
 #![deny(missing_docs)]
 

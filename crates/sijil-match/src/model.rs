@@ -61,7 +61,8 @@ pub struct Settings {
     /// Match weight below which a record is a new person; between the two it goes to review.
     pub review_threshold: f64,
     /// Contrary evidence (sum of a pair's negative comparison weights, in bits) at or below
-    /// which two records may never be put in one cluster, whatever links them through others.
+    /// which two records may never be put in one cluster, whatever links them through others,
+    /// unless their own weight reaches the review threshold all the same.
     pub veto: f64,
     /// Most records of one blocking group a record is compared with (the latest ones).
     pub block_cap: usize,
