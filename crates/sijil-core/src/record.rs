@@ -201,7 +201,7 @@ fn required(value: &str) -> Result<String, Problem> {
 }
 
 /// A validated person record: every text field trimmed and checked, empty fields absent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[allow(missing_docs)]
 pub struct PersonRecord {
     pub record_id: String,

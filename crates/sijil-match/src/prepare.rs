@@ -287,18 +287,7 @@ mod tests {
             record_id: "R".into(),
             first_name: Some(first.into()).filter(|s: &String| !s.is_empty()),
             father_name: Some(father.into()).filter(|s: &String| !s.is_empty()),
-            grandfather_name: None,
-            family_name: None,
-            mother_name: None,
-            mother_family_name: None,
-            sex: None,
-            birth_date: None,
-            birth_place: None,
-            registry_place: None,
-            registry_number: None,
-            national_number: None,
-            unverified_national_number: None,
-            source: None,
+            ..PersonRecord::default()
         }
     }
 

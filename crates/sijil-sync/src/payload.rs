@@ -195,23 +195,7 @@ impl Registration {
         let Value::Map(entries) = value else {
             return Err(bad("payload", "not a map"));
         };
-        let mut record = PersonRecord {
-            record_id: String::new(),
-            first_name: None,
-            father_name: None,
-            grandfather_name: None,
-            family_name: None,
-            mother_name: None,
-            mother_family_name: None,
-            sex: None,
-            birth_date: None,
-            birth_place: None,
-            registry_place: None,
-            registry_number: None,
-            national_number: None,
-            unverified_national_number: None,
-            source: None,
-        };
+        let mut record = PersonRecord::default();
         let (mut record_id, mut office, mut officer, mut captured_at) = (None, None, None, None);
         let mut evidence = Vec::new();
         let mut seen = 0u32;
