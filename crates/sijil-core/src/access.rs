@@ -38,6 +38,10 @@ pub enum Permission {
     ReadAudit,
     /// Read operational metrics.
     ViewMetrics,
+    /// Search the registry for persons.
+    SearchPersons,
+    /// Settle the review queue; merge and split persons; undo such decisions.
+    Adjudicate,
 }
 
 impl Role {
@@ -49,8 +53,14 @@ impl Role {
         use Permission::*;
         match self {
             Role::Administrator => !matches!(permission, ReadAudit),
-            Role::Clerk => matches!(permission, RegisterRecord | ReadPerson | RecordEvent),
-            Role::Auditor => matches!(permission, ReadPerson | ReadAudit | ViewMetrics),
+            Role::Clerk => matches!(
+                permission,
+                RegisterRecord | ReadPerson | RecordEvent | SearchPersons
+            ),
+            Role::Auditor => matches!(
+                permission,
+                ReadPerson | ReadAudit | ViewMetrics | SearchPersons
+            ),
         }
     }
 
@@ -144,6 +154,10 @@ mod tests {
         assert!(Role::Clerk.allows(Permission::RegisterRecord));
         assert!(!Role::Auditor.allows(Permission::RegisterRecord));
         assert!(Role::Administrator.allows(Permission::ManageUsers));
+        assert!(!Role::Clerk.allows(Permission::Adjudicate));
+        assert!(!Role::Auditor.allows(Permission::Adjudicate));
+        assert!(Role::Administrator.allows(Permission::Adjudicate));
+        assert!(Role::Clerk.allows(Permission::SearchPersons));
     }
 
     #[test]

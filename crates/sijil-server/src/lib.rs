@@ -11,6 +11,7 @@ mod error;
 mod json;
 mod lockout;
 mod middleware;
+mod resolution;
 mod routes;
 mod service;
 pub mod web;
@@ -19,7 +20,7 @@ use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{Router, extract::DefaultBodyLimit};
 use metrics_exporter_prometheus::PrometheusHandle;
-use sijil_store::Store;
+use sijil_store::{Actor, Store, StoreResult, resolve::Resolver};
 use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer};
 
@@ -54,20 +55,37 @@ impl Default for ServerConfig {
 #[derive(Clone)]
 pub struct AppState<S> {
     store: S,
+    resolver: Arc<Resolver>,
     config: Arc<ServerConfig>,
     lockout: Arc<lockout::Lockout>,
     metrics: PrometheusHandle,
 }
 
 impl<S: Store> AppState<S> {
-    /// State over `store` with `config`.
-    pub fn new(store: S, config: ServerConfig) -> Self {
+    /// State over `store` with `config`, resolving records with `resolver`.
+    pub fn new(store: S, resolver: Arc<Resolver>, config: ServerConfig) -> Self {
         Self {
             store,
+            resolver,
             config: Arc::new(config),
             lockout: Arc::default(),
             metrics: middleware::metrics_handle(),
         }
+    }
+}
+
+impl<S: Store> AppState<S> {
+    /// State over `store` with `config`: makes sure the central office exists, then loads the
+    /// resolver (learning a first model if the registry has none).
+    pub async fn load(store: S, config: ServerConfig) -> StoreResult<Self> {
+        let central = sijil_store::bootstrap::ensure_central_office(&store).await?;
+        let resolver = Resolver::load(&store, &Actor::system(central.code)).await?;
+        Ok(Self::new(store, Arc::new(resolver), config))
+    }
+
+    /// The registry's resolver.
+    pub fn resolver(&self) -> &Arc<Resolver> {
+        &self.resolver
     }
 }
 

@@ -6,7 +6,6 @@ use serde_json::json;
 use sijil_core::{Capture, Evidence, PersonRecord};
 use sijil_store::{
     Actor, NewAuditEntry, NewSourceRecord, Registration, Store, StoreError, StoreResult, User,
-    resolve,
 };
 use time::OffsetDateTime;
 
@@ -99,8 +98,7 @@ pub(crate) async fn login<S: Store>(
     })
 }
 
-/// Registers a validated record captured now by `user` at their office, with `evidence`,
-/// linked as resolution decides.
+/// Registers a validated record captured now by `user` at their office, with `evidence`.
 pub(crate) async fn register<S: Store>(
     state: &AppState<S>,
     user: &User,
@@ -108,21 +106,27 @@ pub(crate) async fn register<S: Store>(
     evidence: Vec<Evidence>,
     now: OffsetDateTime,
 ) -> StoreResult<Registration> {
-    let decision = resolve::by_national_number(&state.store, &[&record])
-        .await?
-        .remove(0);
-    let new = NewSourceRecord {
-        record,
-        capture: Capture {
-            office: user.office.clone(),
-            officer: user.username.clone(),
-            captured_at: now,
-            evidence,
-        },
+    let capture = Capture {
+        office: user.office.clone(),
+        officer: user.username.clone(),
+        captured_at: now,
+        evidence,
     };
+    register_capture(state, record, capture, &user.actor()).await
+}
+
+/// The one way a record enters the registry, whoever captured it (a clerk here, an office
+/// through sync): resolved against everyone registered, then stored as decided — linked, a
+/// new person, or a new person with a review item — with its explanation.
+pub(crate) async fn register_capture<S: Store>(
+    state: &AppState<S>,
+    record: PersonRecord,
+    capture: Capture,
+    actor: &Actor,
+) -> StoreResult<Registration> {
     state
-        .store
-        .register_record(new, decision, &user.actor())
+        .resolver
+        .register(&state.store, NewSourceRecord { record, capture }, actor)
         .await
 }
 

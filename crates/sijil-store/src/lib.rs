@@ -14,9 +14,9 @@
 pub mod audit;
 pub mod bootstrap;
 mod error;
-pub mod ingest;
 pub mod models;
 pub mod resolve;
+mod review;
 pub mod sqlite;
 
 use std::collections::HashMap;
@@ -28,6 +28,7 @@ use uuid::Uuid;
 pub use audit::{AuditEntry, BrokenEntry, NewAuditEntry};
 pub use error::{StoreError, StoreResult};
 pub use models::*;
+pub use review::*;
 
 /// Everything Sijil stores. Implementations are cheap to clone (a pool handle).
 #[async_trait]
@@ -114,6 +115,48 @@ pub trait Store: Clone + Send + Sync + 'static {
         event: NewEvent,
         actor: &Actor,
     ) -> StoreResult<Event>;
+
+    // Identity resolution.
+
+    /// Records after `after_seq` in registry order, at most `limit`, each with the person it
+    /// belongs to now, for the resolver's index. Not a read of any person: not audited (the
+    /// index never shows a record to anyone; reads through it are audited where they happen).
+    async fn index_records(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<IndexedRecord>>;
+    /// Record moves after `after_seq`, in order, at most `limit` (for the resolver to follow
+    /// decisions made by any process).
+    async fn record_moves(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<RecordMove>>;
+    /// The latest kept match model.
+    async fn latest_model(&self) -> StoreResult<Option<StoredModel>>;
+    /// Keeps a match model; audited.
+    async fn save_model(&self, model: NewModel, actor: &Actor) -> StoreResult<StoredModel>;
+    /// The review queue, oldest first; audited as a read of the listed records' persons.
+    async fn review_queue(
+        &self,
+        query: &ReviewQuery,
+        actor: &Actor,
+    ) -> StoreResult<Vec<ReviewSummary>>;
+    /// One review item with its record and candidates; audited as a read of every person in it.
+    async fn review_item(&self, id: Uuid, actor: &Actor) -> StoreResult<ReviewItem>;
+    /// Applies an adjudicator's decision in one transaction: moves records, refreshes the
+    /// persons' views, settles or reopens review items; audited. `reason` is the
+    /// adjudicator's own words and is required.
+    async fn adjudicate(
+        &self,
+        decision: Adjudication,
+        reason: &str,
+        actor: &Actor,
+    ) -> StoreResult<DecisionReceipt>;
+    /// The persons a search found, in the order given; audited as one search naming the
+    /// query (`search`, as the caller describes it) and every person shown.
+    async fn persons_found(
+        &self,
+        ids: &[Uuid],
+        search: serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<Vec<Person>>;
+    /// Every decision that touched a person's records, newest first; audited as a read.
+    async fn decisions_of(&self, person_id: Uuid, actor: &Actor)
+    -> StoreResult<Vec<DecisionEntry>>;
 
     // Audit.
 

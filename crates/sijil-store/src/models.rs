@@ -151,12 +151,32 @@ pub enum Link {
 }
 
 /// A decision about a new record: where it goes and why (stored with the link).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     /// Where the record goes.
     pub link: Link,
     /// Why, as a short code such as `national_number` or `no_candidate`.
     pub reason: &'static str,
+    /// The scores behind it (JSON), when a model decided; kept as a decision of kind
+    /// `resolution`.
+    pub explanation: Option<serde_json::Value>,
+    /// The model that decided.
+    pub model_id: Option<Uuid>,
+    /// A review item to open with the record.
+    pub review: Option<crate::ReviewRequest>,
+}
+
+impl Decision {
+    /// A decision with no model behind it.
+    pub fn plain(link: Link, reason: &'static str) -> Self {
+        Decision {
+            link,
+            reason,
+            explanation: None,
+            model_id: None,
+            review: None,
+        }
+    }
 }
 
 /// A source record as stored.
@@ -186,6 +206,8 @@ pub struct Person {
     pub national_number: NationalNumber,
     /// Current view.
     pub view: PersonView,
+    /// Set when every record of this person went to another person (a merge): where.
+    pub merged_into: Option<Uuid>,
     /// When the person was first registered.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -217,6 +239,11 @@ pub struct Registration {
     pub new_person: bool,
     /// Why it was linked so.
     pub reason: &'static str,
+    /// The review item opened with it, if an adjudicator must look.
+    pub review_id: Option<Uuid>,
+    /// Registry order of the stored record.
+    #[serde(skip)]
+    pub record_seq: i64,
 }
 
 /// Metadata about an imported file.
@@ -237,6 +264,14 @@ pub struct ImportReceipt {
     pub records: usize,
     /// Persons created.
     pub new_persons: usize,
+    /// Review items opened.
+    pub reviews: usize,
+    /// Registry order of the first record (the others follow it without gaps).
+    #[serde(skip)]
+    pub first_seq: i64,
+    /// The person of each record, in the batch's order.
+    #[serde(skip)]
+    pub persons: Vec<Uuid>,
 }
 
 /// A member of a family register.
@@ -296,4 +331,6 @@ pub struct Stats {
     pub users: i64,
     /// Audit entries.
     pub audit_entries: i64,
+    /// Open review items.
+    pub open_reviews: i64,
 }

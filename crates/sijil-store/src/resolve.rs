@@ -1,52 +1,520 @@
-//! The simplest honest resolution: a record that carries a national number already held by a
-//! person is linked to that person; every other record makes a new person.
+//! Identity resolution in the registry: every record that enters (a clerk's registration, an
+//! import, a packet from an office) is resolved against everyone already registered, and
+//! linked to a person, made a new person, or sent to the review queue with its explanation.
 //!
-//! Identity resolution proper (fuzzy, cross-script, with a review queue) replaces this; the
-//! store only needs a [`Decision`] per record, whoever makes it.
+//! The [`Resolver`] holds the registry's records in a `sijil_match::Index` in memory and
+//! follows the store like a log: records after the last one it holds, and record moves after
+//! the last one it applied. So decisions taken by any process (an adjudicator on the web, an
+//! import run from the command line beside a running server) reach it before the next record
+//! is resolved, and the store stays the only truth.
 
 use std::collections::HashMap;
 
-use sijil_core::{NationalNumber, PersonRecord};
+use sijil_core::{Capture, PersonRecord, interchange};
+use sijil_match::{Candidate, Index, Model, RecordRef, Resolution, Resolve, Settings};
+use time::OffsetDateTime;
+use tokio::sync::RwLock;
+use uuid::Uuid;
 
-use crate::{Decision, Link, Store, StoreResult};
+use crate::{
+    Actor, Decision, ImportMeta, ImportReceipt, Link, ModelSource, NewModel, NewSourceRecord,
+    Registration, ReviewCandidate, ReviewKind, ReviewRequest, Store, StoreError, StoreResult,
+};
 
-/// Decides each record of a batch (in order) by national number alone. The registry is asked
-/// about all the batch's numbers at once, in a few queries, not once per record.
-pub async fn by_national_number<S: Store>(
-    store: &S,
-    records: &[&PersonRecord],
-) -> StoreResult<Vec<Decision>> {
-    let mut first_in_batch: HashMap<&NationalNumber, usize> = HashMap::new();
-    for (i, r) in records.iter().enumerate() {
-        if let Some(nn) = &r.national_number {
-            first_in_batch.entry(nn).or_insert(i);
+/// A registry with fewer records than this resolves with a model learnt from a generated
+/// population; from this size on it learns from its own records (at the next start).
+pub const MIN_RECORDS_TO_LEARN: i64 = 5_000;
+/// People in the generated population a new registry's first model is learnt from.
+const SYNTHETIC_PEOPLE: usize = 10_000;
+const SYNTHETIC_SEED: u64 = 2025;
+static SYNTHETIC_MODEL: std::sync::OnceLock<(Model, usize)> = std::sync::OnceLock::new();
+/// Records read from the store per query while following it.
+const PAGE: u32 = 20_000;
+/// Candidates kept with a review item.
+const MAX_REVIEW_CANDIDATES: usize = 5;
+
+/// The registry's resolver. Cheap to share (`Arc`); resolution of one record at a time is
+/// serialised, search runs beside it.
+pub struct Resolver {
+    state: RwLock<State>,
+}
+
+struct State {
+    index: Index<Uuid>,
+    model_id: Uuid,
+    /// Registry order (`seq`) of each index record, and back.
+    seqs: Vec<i64>,
+    refs: HashMap<i64, u32>,
+    /// The last record and record move followed.
+    record_mark: i64,
+    move_mark: i64,
+}
+
+/// Something a person searched for, with the person it found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Found {
+    /// The person.
+    pub person_id: Uuid,
+    /// Their best-matching record (registry order).
+    pub record_seq: i64,
+    /// How well it matched, in bits.
+    pub score: f64,
+}
+
+impl Resolver {
+    /// Loads the registry's model (learning one first if it has none, or only a synthetic
+    /// one while the registry is now large enough) and indexes every record.
+    #[tracing::instrument(skip_all)]
+    pub async fn load<S: Store>(store: &S, actor: &Actor) -> StoreResult<Self> {
+        let started = std::time::Instant::now();
+        let mut records = Vec::new();
+        let mut mark = 0;
+        loop {
+            let page = store.index_records(mark, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            mark = last.seq;
+            records.extend(page);
+        }
+        let stored = store.latest_model().await?;
+        let enough = records.len() as i64 >= MIN_RECORDS_TO_LEARN;
+        let (model_id, model) = match stored {
+            Some(m) if m.source == ModelSource::Registry || !enough => {
+                let model = Model::from_json(&m.json)
+                    .map_err(|e| StoreError::Corrupt(format!("match model {}: {e}", m.id)))?;
+                (m.id, model)
+            }
+            _ => {
+                let source = if enough {
+                    ModelSource::Registry
+                } else {
+                    ModelSource::Synthetic
+                };
+                let training: Vec<PersonRecord> = if enough {
+                    records.iter().map(|r| r.record.clone()).collect()
+                } else {
+                    Vec::new()
+                };
+                let (model, n) = blocking(move || match source {
+                    ModelSource::Registry => (
+                        sijil_match::train_model(&training, Settings::default()),
+                        training.len(),
+                    ),
+                    // The same for every new registry: learnt once per process.
+                    ModelSource::Synthetic => SYNTHETIC_MODEL
+                        .get_or_init(|| {
+                            let training = synthetic_records();
+                            let model = sijil_match::train_model(&training, Settings::default());
+                            (model, training.len())
+                        })
+                        .clone(),
+                })
+                .await?;
+                let new = NewModel {
+                    source,
+                    records: n as i64,
+                    json: model.to_json(),
+                };
+                (store.save_model(new, actor).await?.id, model)
+            }
+        };
+        let count = records.len();
+        let state = blocking(move || {
+            let mut st = State {
+                index: Index::new(model),
+                model_id,
+                seqs: Vec::with_capacity(records.len()),
+                refs: HashMap::with_capacity(records.len()),
+                record_mark: 0,
+                move_mark: 0,
+            };
+            for r in records {
+                st.add(r.seq, &r.record, r.person_id);
+                st.record_mark = r.seq;
+            }
+            st
+        })
+        .await?;
+        // Moves are already reflected in the records' current persons: start after them.
+        let mut state = state;
+        loop {
+            let page = store.record_moves(state.move_mark, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            state.move_mark = last.seq;
+        }
+        tracing::info!(records = count, elapsed = ?started.elapsed(), "resolver loaded");
+        Ok(Resolver {
+            state: RwLock::new(state),
+        })
+    }
+
+    /// Records the index holds.
+    pub async fn len(&self) -> usize {
+        self.state.read().await.index.len()
+    }
+
+    /// Whether the index holds no record.
+    pub async fn is_empty(&self) -> bool {
+        self.len().await == 0
+    }
+
+    /// Resolves `item` against the registry and stores it as decided, with its explanation
+    /// and, when an adjudicator must look, a review item.
+    pub async fn register<S: Store>(
+        &self,
+        store: &S,
+        item: NewSourceRecord,
+        actor: &Actor,
+    ) -> StoreResult<Registration> {
+        let mut st = self.state.write().await;
+        st.follow(store).await?;
+        let holder = match &item.record.national_number {
+            Some(n) => store.person_id_by_national_number(n).await?,
+            None => None,
+        };
+        let resolution = st.index.resolve(&item.record);
+        let mut decision = st.decision(&resolution, &|p| Some(Target::Stored(p)));
+        st.flag_number_holder(&mut decision, &item.record, holder);
+        let record = item.record.clone();
+        let reg = store.register_record(item, decision, actor).await?;
+        st.add(reg.record_seq, &record, reg.person_id);
+        if st.record_mark == reg.record_seq - 1 {
+            st.record_mark = reg.record_seq;
+        }
+        Ok(reg)
+    }
+
+    /// Resolves a batch in order (each record against the registry and the batch's earlier
+    /// records, exactly as if registered one by one) and stores it all or nothing.
+    pub async fn import<S: Store>(
+        &self,
+        store: &S,
+        records: Vec<PersonRecord>,
+        capture: &Capture,
+        meta: ImportMeta,
+        actor: &Actor,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> StoreResult<ImportReceipt> {
+        let mut st = self.state.write().await;
+        st.follow(store).await?;
+        let start = st.index.len();
+        // Persons created by the batch are not stored yet: the index knows them by a
+        // placeholder, and the batch names them by the item that created them.
+        let mut placeholder_item: HashMap<Uuid, usize> = HashMap::new();
+        let mut items_of: HashMap<Uuid, Vec<usize>> = HashMap::new();
+        let mut decisions: Vec<Decision> = Vec::with_capacity(records.len());
+        let numbers: Vec<_> = records
+            .iter()
+            .filter_map(|r| r.national_number.clone())
+            .collect();
+        let holders = store.person_ids_by_national_numbers(&numbers).await?;
+        for (i, record) in records.iter().enumerate() {
+            let resolution = st.index.resolve(record);
+            let target = |p: Uuid| match placeholder_item.get(&p) {
+                Some(&j) => Some(Target::Item(j)),
+                None => Some(Target::Stored(p)),
+            };
+            let mut decision = st.decision(&resolution, &target);
+            // Persons this batch created that the record shows to be one are merged at once,
+            // as the batch would (nobody holds a document of theirs yet); stored persons are
+            // left to an adjudicator (`decision.review`).
+            if let Resolve::Link { person, merge } = &resolution.decision {
+                let mut group: Vec<Uuid> = std::iter::once(*person)
+                    .chain(
+                        merge
+                            .iter()
+                            .copied()
+                            .filter(|p| placeholder_item.contains_key(p)),
+                    )
+                    .collect();
+                if group.len() > 1 {
+                    // The survivor: a stored person, else the batch's earliest.
+                    group.sort_by_key(|p| placeholder_item.get(p).map_or(0, |&j| j + 1));
+                    let survivor = group[0];
+                    let link = match placeholder_item.get(&survivor) {
+                        Some(&j) => Link::SameAsItem(j),
+                        None => Link::Person(survivor),
+                    };
+                    for &gone in &group[1..] {
+                        let moved = items_of.remove(&gone).unwrap_or_default();
+                        for &k in &moved {
+                            decisions[k].link = link;
+                        }
+                        if placeholder_item.contains_key(&survivor) {
+                            items_of.entry(survivor).or_default().extend(moved);
+                        }
+                        placeholder_item.remove(&gone);
+                        st.index.merge(gone, survivor);
+                    }
+                    decision.link = link;
+                }
+                // What was merged here is no longer for review.
+                if let Some(review) = &mut decision.review {
+                    review.candidates.retain(|c| c.record_seq >= 0);
+                    if review.candidates.is_empty() {
+                        decision.review = None;
+                    }
+                }
+            }
+            let holder = record
+                .national_number
+                .as_ref()
+                .and_then(|n| holders.get(n).copied());
+            st.flag_number_holder(&mut decision, record, holder);
+            let in_index = match decision.link {
+                Link::Person(p) => p,
+                Link::SameAsItem(j) => st.index.person_of(RecordRef((start + j) as u32)),
+                Link::NewPerson => {
+                    let p = Uuid::now_v7();
+                    placeholder_item.insert(p, i);
+                    p
+                }
+            };
+            if placeholder_item.contains_key(&in_index) {
+                items_of.entry(in_index).or_default().push(i);
+            }
+            st.index.insert(record, in_index);
+            decisions.push(decision);
+        }
+        let batch = records
+            .into_iter()
+            .zip(decisions)
+            .map(|(record, decision)| {
+                let item = NewSourceRecord {
+                    record,
+                    capture: capture.clone(),
+                };
+                (item, decision)
+            })
+            .collect();
+        match store.import_records(batch, meta, actor, progress).await {
+            Ok(receipt) => {
+                for (i, &person) in receipt.persons.iter().enumerate() {
+                    let r = (start + i) as u32;
+                    st.index.assign(RecordRef(r), person);
+                    let seq = receipt.first_seq + i as i64;
+                    st.seqs.push(seq);
+                    st.refs.insert(seq, r);
+                }
+                if st.record_mark == receipt.first_seq - 1 {
+                    st.record_mark = receipt.first_seq + receipt.persons.len() as i64 - 1;
+                }
+                Ok(receipt)
+            }
+            Err(e) => {
+                // The index holds records the store refused: start again from the store.
+                let model = st.index.model().clone();
+                *st = State::empty(model, st.model_id);
+                st.follow(store).await?;
+                Err(e)
+            }
         }
     }
-    let numbers: Vec<NationalNumber> = first_in_batch.keys().map(|&n| n.clone()).collect();
-    let held = store.person_ids_by_national_numbers(&numbers).await?;
-    let decisions = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| match &r.national_number {
-            None => Decision {
-                link: Link::NewPerson,
-                reason: "no_national_number",
-            },
-            Some(nn) => match (first_in_batch[nn], held.get(nn)) {
-                (j, _) if j < i => Decision {
-                    link: Link::SameAsItem(j),
-                    reason: "national_number",
-                },
-                (_, Some(&id)) => Decision {
-                    link: Link::Person(id),
-                    reason: "national_number",
-                },
-                (_, None) => Decision {
-                    link: Link::NewPerson,
-                    reason: "national_number_new",
-                },
-            },
+
+    /// Brings the index up to date with decisions and records stored by anyone.
+    pub async fn follow<S: Store>(&self, store: &S) -> StoreResult<()> {
+        self.state.write().await.follow(store).await
+    }
+
+    /// The persons that best match a query, best first. Not audited here: the caller audits
+    /// the search (it knows who asked).
+    pub async fn search(&self, query: &sijil_match::Query) -> Vec<Found> {
+        let st = self.state.read().await;
+        st.index
+            .search(query)
+            .into_iter()
+            .map(|hit| Found {
+                person_id: hit.person,
+                record_seq: st.seqs[hit.record.0 as usize],
+                score: hit.score,
+            })
+            .collect()
+    }
+
+    /// How a record would be resolved now, without storing anything (for a clerk's preview).
+    pub async fn preview(&self, record: &PersonRecord) -> Resolution<Uuid> {
+        self.state.read().await.index.resolve(record)
+    }
+}
+
+/// Where a candidate's person is: stored, or created earlier in the same batch.
+enum Target {
+    Stored(Uuid),
+    Item(usize),
+}
+
+impl State {
+    fn empty(model: Model, model_id: Uuid) -> Self {
+        State {
+            index: Index::new(model),
+            model_id,
+            seqs: Vec::new(),
+            refs: HashMap::new(),
+            record_mark: 0,
+            move_mark: 0,
+        }
+    }
+
+    fn add(&mut self, seq: i64, record: &PersonRecord, person: Uuid) {
+        if self.refs.contains_key(&seq) {
+            return;
+        }
+        let r = self.index.insert(record, person);
+        self.seqs.push(seq);
+        self.refs.insert(seq, r.0);
+    }
+
+    async fn follow<S: Store>(&mut self, store: &S) -> StoreResult<()> {
+        loop {
+            let page = store.index_records(self.record_mark, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            self.record_mark = last.seq;
+            for r in page {
+                self.add(r.seq, &r.record, r.person_id);
+            }
+        }
+        loop {
+            let page = store.record_moves(self.move_mark, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            self.move_mark = last.seq;
+            for m in page {
+                if let Some(&r) = self.refs.get(&m.record_seq) {
+                    self.index.assign(RecordRef(r), m.to);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns the matcher's resolution into the store's decision. `target` says where a
+    /// candidate person is (`None`: leave it out).
+    fn decision(
+        &self,
+        res: &Resolution<Uuid>,
+        target: &dyn Fn(Uuid) -> Option<Target>,
+    ) -> Decision {
+        let best_of = |p: Uuid| res.candidates.iter().find(|c| c.person == p);
+        let mut d = match &res.decision {
+            Resolve::New => Decision::plain(Link::NewPerson, "no_candidate"),
+            Resolve::Link { person, merge } => {
+                let link = match target(*person) {
+                    Some(Target::Item(j)) => Link::SameAsItem(j),
+                    _ => Link::Person(*person),
+                };
+                let mut d = Decision::plain(link, "match");
+                d.explanation = best_of(*person).map(explanation);
+                let others: Vec<ReviewCandidate> = merge
+                    .iter()
+                    .filter_map(|&p| self.candidate(best_of(p)?, target))
+                    .take(MAX_REVIEW_CANDIDATES)
+                    .collect();
+                if !others.is_empty() {
+                    d.review = Some(ReviewRequest {
+                        kind: ReviewKind::Merge,
+                        candidates: others,
+                    });
+                }
+                d
+            }
+            Resolve::Review => {
+                let mut d = Decision::plain(Link::NewPerson, "review");
+                d.explanation = res.candidates.first().map(explanation);
+                let mut seen = Vec::new();
+                let cands: Vec<ReviewCandidate> = res
+                    .candidates
+                    .iter()
+                    .filter(|c| {
+                        let first = !seen.contains(&c.person);
+                        seen.push(c.person);
+                        first
+                    })
+                    .filter_map(|c| self.candidate(c, target))
+                    .take(MAX_REVIEW_CANDIDATES)
+                    .collect();
+                d.review = Some(ReviewRequest {
+                    kind: ReviewKind::PossibleMatch,
+                    candidates: cands,
+                });
+                d
+            }
+        };
+        d.model_id = Some(self.model_id);
+        d
+    }
+
+    /// A record that claims a national number held by someone it was not linked to: either
+    /// two people hold one number or the link is wrong; an adjudicator must say which.
+    fn flag_number_holder(&self, d: &mut Decision, record: &PersonRecord, holder: Option<Uuid>) {
+        let Some(holder) = holder else { return };
+        if d.link == Link::Person(holder) {
+            return;
+        }
+        if let Some(review) = &d.review
+            && review.candidates.iter().any(|c| c.person_id == holder)
+        {
+            return;
+        }
+        let Some(&r) = self.index.records_of(holder).first() else {
+            return;
+        };
+        let e = self.index.explain(record, RecordRef(r));
+        let candidate = ReviewCandidate {
+            person_id: holder,
+            record_seq: self.seqs[r as usize],
+            weight: e.weight,
+            explanation: serde_json::to_value(&e).expect("explanations serialise"),
+        };
+        match &mut d.review {
+            Some(review) => review.candidates.insert(0, candidate),
+            None => {
+                d.review = Some(ReviewRequest {
+                    kind: ReviewKind::PossibleMatch,
+                    candidates: vec![candidate],
+                })
+            }
+        }
+        if d.link == Link::NewPerson {
+            d.reason = "national_number_held";
+        }
+    }
+
+    fn candidate(
+        &self,
+        c: &Candidate<Uuid>,
+        target: &dyn Fn(Uuid) -> Option<Target>,
+    ) -> Option<ReviewCandidate> {
+        let (person_id, record_seq) = match target(c.person)? {
+            Target::Stored(p) => (p, self.seqs[c.record.0 as usize]),
+            // Named by its item: the store fills in the person and the record's place.
+            Target::Item(j) => (Uuid::nil(), -(j as i64) - 1),
+        };
+        Some(ReviewCandidate {
+            person_id,
+            record_seq,
+            weight: c.weight,
+            explanation: explanation(c),
         })
-        .collect();
-    Ok(decisions)
+    }
+}
+
+fn explanation(c: &Candidate<Uuid>) -> serde_json::Value {
+    serde_json::to_value(&c.explanation).expect("explanations serialise")
+}
+
+/// Records of a generated population, for a first model before the registry has its own.
+fn synthetic_records() -> Vec<PersonRecord> {
+    let (mut records, mut truth) = (Vec::new(), Vec::new());
+    let config = sijil_gen::GenConfig::new(SYNTHETIC_PEOPLE, SYNTHETIC_SEED);
+    sijil_gen::generate(&config, &mut records, &mut truth).expect("writing to memory");
+    let today = OffsetDateTime::now_utc().date();
+    interchange::read_all(records.as_slice(), today)
+        .expect("the generator writes valid interchange files")
+        .into_iter()
+        .map(|r| r.record)
+        .collect()
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> StoreResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Database(Box::new(e)))
 }

@@ -28,10 +28,7 @@ async fn records_stored_since_counts_only_records_at_or_after_the_time() {
             captured_at: OffsetDateTime::now_utc(),
             evidence: vec![],
         };
-        let decision = Decision {
-            link: Link::NewPerson,
-            reason: "test",
-        };
+        let decision = Decision::plain(Link::NewPerson, "test");
         store
             .register_record(NewSourceRecord { record, capture }, decision, &actor)
             .await

@@ -39,10 +39,7 @@ fn number(serial: u32) -> String {
 }
 
 fn decision(link: Link) -> Decision {
-    Decision {
-        link,
-        reason: "test",
-    }
+    Decision::plain(link, "test")
 }
 
 /// An office and two persons: one with an issued number (serial 1), one who brought serial 5

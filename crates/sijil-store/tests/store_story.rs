@@ -9,7 +9,7 @@ use sijil_core::{
 };
 use sijil_store::{
     Actor, AuditQuery, Decision, ImportMeta, Link, NewOffice, NewSourceRecord, NewUser, Store,
-    StoreError, bootstrap, resolve, sqlite::SqliteStore,
+    StoreError, bootstrap, sqlite::SqliteStore,
 };
 use time::{OffsetDateTime, macros::date};
 
@@ -81,10 +81,7 @@ async fn story<S: Store>(store: S) {
     let reg = store
         .register_record(
             new_record(&clerk, row("A1", "محمد", "M", "1980", "")),
-            Decision {
-                link: Link::NewPerson,
-                reason: "test",
-            },
+            Decision::plain(Link::NewPerson, "test"),
             &clerk,
         )
         .await
@@ -97,17 +94,11 @@ async fn story<S: Store>(store: S) {
     let batch = vec![
         (
             new_record(&clerk, row("B1", "علي", "M", "1990", "")),
-            Decision {
-                link: Link::NewPerson,
-                reason: "t",
-            },
+            Decision::plain(Link::NewPerson, "t"),
         ),
         (
             new_record(&clerk, row("A1", "علي", "M", "1990", "")),
-            Decision {
-                link: Link::NewPerson,
-                reason: "t",
-            },
+            Decision::plain(Link::NewPerson, "t"),
         ),
     ];
     let meta = ImportMeta {
@@ -129,9 +120,10 @@ async fn story<S: Store>(store: S) {
         row("C2", "فاطمه", "F", "1992", nn.as_str()),
     ];
     let records: Vec<NewSourceRecord> = rows.into_iter().map(|r| new_record(&clerk, r)).collect();
-    let refs: Vec<_> = records.iter().map(|r| &r.record).collect();
-    let decisions = resolve::by_national_number(&store, &refs).await.unwrap();
-    assert_eq!(decisions[1].link, Link::SameAsItem(0));
+    let decisions = vec![
+        Decision::plain(Link::NewPerson, "test"),
+        Decision::plain(Link::SameAsItem(0), "test"),
+    ];
     let written = AtomicUsize::new(0);
     let receipt = store
         .import_records(
@@ -222,10 +214,7 @@ async fn source_records_and_the_audit_log_refuse_updates() {
     store
         .register_record(
             new_record(&clerk, row("A1", "محمد", "M", "1980", "")),
-            Decision {
-                link: Link::NewPerson,
-                reason: "t",
-            },
+            Decision::plain(Link::NewPerson, "t"),
             &clerk,
         )
         .await
@@ -256,10 +245,7 @@ async fn verify_finds_the_first_entry_changed_behind_the_triggers() {
         store
             .register_record(
                 new_record(&clerk, r),
-                Decision {
-                    link: Link::NewPerson,
-                    reason: "t",
-                },
+                Decision::plain(Link::NewPerson, "t"),
                 &clerk,
             )
             .await

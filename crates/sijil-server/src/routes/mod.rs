@@ -6,6 +6,7 @@ mod audit;
 mod health;
 mod persons;
 mod records;
+mod review;
 mod session;
 
 use axum::{
@@ -25,6 +26,17 @@ pub(crate) fn router<S: Store>() -> Router<AppState<S>> {
         .route("/api/v1/auth/me", get(session::me))
         .route("/api/v1/records", post(records::register::<S>))
         .route("/api/v1/persons/{id}", get(persons::person::<S>))
+        .route("/api/v1/search", get(review::search::<S>))
+        .route("/api/v1/review", get(review::queue::<S>))
+        .route("/api/v1/review/{id}", get(review::item::<S>))
+        .route("/api/v1/review/{id}/decision", post(review::settle::<S>))
+        .route("/api/v1/persons/{id}/merge", post(review::merge::<S>))
+        .route("/api/v1/persons/{id}/split", post(review::split::<S>))
+        .route(
+            "/api/v1/persons/{id}/decisions",
+            get(review::decisions::<S>),
+        )
+        .route("/api/v1/decisions/{id}/undo", post(review::undo::<S>))
         .route(
             "/api/v1/persons/{id}/events",
             get(persons::events::<S>).post(persons::record_event::<S>),

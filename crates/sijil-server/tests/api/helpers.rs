@@ -23,7 +23,9 @@ pub async fn spawn_app() -> TestApp {
         .expect("fresh registry");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(store, ServerConfig::default());
+    let state = AppState::load(store, ServerConfig::default())
+        .await
+        .unwrap();
     tokio::spawn(sijil_server::serve(listener, state, std::future::pending()));
     TestApp {
         address,

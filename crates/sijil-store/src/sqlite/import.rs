@@ -100,10 +100,41 @@ pub(super) async fn import(
         progress(start + chunk.len());
     }
     update_existing(&mut tx, &batch, &existing, &now).await?;
+    let mut reviews = 0;
+    for (i, (_, decision)) in batch.iter().enumerate() {
+        let seq = first_seq + i as i64;
+        let in_batch = |c: &crate::ReviewCandidate| c.record_seq < 0;
+        let decision = match &decision.review {
+            // Candidates created earlier in this batch are named by their item: now that
+            // they have a place and a person, name them so.
+            Some(review) if review.candidates.iter().any(in_batch) => {
+                let mut d = decision.clone();
+                for c in &mut d.review.as_mut().expect("matched above").candidates {
+                    if in_batch(c) {
+                        let j = (-c.record_seq - 1) as usize;
+                        c.record_seq = first_seq + j as i64;
+                        c.person_id = person_of(targets[j]);
+                    }
+                }
+                std::borrow::Cow::Owned(d)
+            }
+            _ => std::borrow::Cow::Borrowed(decision),
+        };
+        if super::resolution::keep_resolution(&mut tx, seq, &decision, actor, &now)
+            .await?
+            .is_some()
+        {
+            reviews += 1;
+        }
+    }
 
     let new_persons = new.len();
-    let detail =
-        json!({ "records": batch.len(), "new_persons": new_persons, "digest": meta.digest });
+    let detail = json!({
+        "records": batch.len(),
+        "new_persons": new_persons,
+        "reviews": reviews,
+        "digest": meta.digest,
+    });
     append_audit(
         &mut tx,
         entry(
@@ -119,6 +150,9 @@ pub(super) async fn import(
         import_id,
         records: batch.len(),
         new_persons,
+        reviews,
+        first_seq,
+        persons: targets.iter().map(|&t| person_of(t)).collect(),
     })
 }
 

@@ -10,6 +10,8 @@ mod audit_log;
 mod events;
 mod import;
 mod records;
+mod resolution;
+mod review;
 mod rows;
 
 use std::{collections::HashMap, path::Path, str::FromStr, time::Duration};
@@ -26,9 +28,11 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
-    Actor, AuditEntry, AuditQuery, AuditVerification, Decision, Event, ImportMeta, ImportReceipt,
-    NewAuditEntry, NewOffice, NewSourceRecord, NewUser, Office, PersonDetail, RegisterMember,
-    Registration, Stats, Store, StoreError, StoreResult, User,
+    Actor, Adjudication, AuditEntry, AuditQuery, AuditVerification, Decision, DecisionEntry,
+    DecisionReceipt, Event, ImportMeta, ImportReceipt, IndexedRecord, NewAuditEntry, NewModel,
+    NewOffice, NewSourceRecord, NewUser, Office, PersonDetail, RecordMove, RegisterMember,
+    Registration, ReviewItem, ReviewQuery, ReviewSummary, Stats, Store, StoreError, StoreResult,
+    StoredModel, User,
 };
 
 /// A Sijil registry in one SQLite file.
@@ -230,6 +234,52 @@ impl Store for SqliteStore {
     ) -> StoreResult<Event> {
         events::record(self, person_id, event, actor).await
     }
+    async fn index_records(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<IndexedRecord>> {
+        resolution::index_records(&self.reader, after_seq, limit).await
+    }
+    async fn record_moves(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<RecordMove>> {
+        resolution::record_moves(&self.reader, after_seq, limit).await
+    }
+    async fn latest_model(&self) -> StoreResult<Option<StoredModel>> {
+        resolution::latest_model(&self.reader).await
+    }
+    async fn save_model(&self, model: NewModel, actor: &Actor) -> StoreResult<StoredModel> {
+        resolution::save_model(self, model, actor).await
+    }
+    async fn review_queue(
+        &self,
+        query: &ReviewQuery,
+        actor: &Actor,
+    ) -> StoreResult<Vec<ReviewSummary>> {
+        review::review_queue(self, query, actor).await
+    }
+    async fn review_item(&self, id: Uuid, actor: &Actor) -> StoreResult<ReviewItem> {
+        review::review_item(self, id, actor).await
+    }
+    async fn adjudicate(
+        &self,
+        decision: Adjudication,
+        reason: &str,
+        actor: &Actor,
+    ) -> StoreResult<DecisionReceipt> {
+        review::adjudicate(self, decision, reason, actor).await
+    }
+    async fn persons_found(
+        &self,
+        ids: &[Uuid],
+        search: serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<Vec<crate::Person>> {
+        records::persons_found(self, ids, search, actor).await
+    }
+    async fn decisions_of(
+        &self,
+        person_id: Uuid,
+        actor: &Actor,
+    ) -> StoreResult<Vec<DecisionEntry>> {
+        review::decisions_of(self, person_id, actor).await
+    }
+
     async fn audit_entries(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         audit_log::entries(&self.reader, query).await
     }

@@ -63,7 +63,10 @@ impl Issuer {
         })
     }
 
-    async fn issue(&mut self, conn: &mut SqliteConnection) -> StoreResult<NationalNumber> {
+    pub(super) async fn issue(
+        &mut self,
+        conn: &mut SqliteConnection,
+    ) -> StoreResult<NationalNumber> {
         let mut serial = self.next_serial(conn).await?;
         loop {
             let number = self.number(serial)?;
@@ -148,7 +151,7 @@ async fn append(
     batch_persons: &[(Uuid, NationalNumber)],
     issuer: &mut Issuer,
     now: &str,
-) -> StoreResult<(Uuid, Uuid, NationalNumber, bool)> {
+) -> StoreResult<(i64, Uuid, Uuid, NationalNumber, bool)> {
     let id = Uuid::now_v7();
     let fields = serde_json::to_string(&item.record).expect("records serialise");
     let evidence = serde_json::to_string(&item.capture.evidence).expect("evidence serialises");
@@ -230,11 +233,15 @@ async fn append(
     if !new_person {
         refresh_view(conn, person_id, now).await?;
     }
-    Ok((id, person_id, number, new_person))
+    Ok((seq, id, person_id, number, new_person))
 }
 
 /// Recomputes a person's view from all their linked records.
-async fn refresh_view(conn: &mut SqliteConnection, person_id: Uuid, now: &str) -> StoreResult<()> {
+pub(super) async fn refresh_view(
+    conn: &mut SqliteConnection,
+    person_id: Uuid,
+    now: &str,
+) -> StoreResult<()> {
     let fields: Vec<String> = sqlx::query_scalar(
         "SELECT r.fields FROM source_records r JOIN record_links l ON l.record_seq = r.seq
          WHERE l.person_id = ? ORDER BY r.seq",
@@ -271,11 +278,17 @@ pub(super) async fn register(
     let now = ts(OffsetDateTime::now_utc());
     let mut tx = s.begin().await?;
     let mut issuer = Issuer::for_office(&mut tx, actor.office.as_str()).await?;
-    let (record_uuid, person_id, national_number, new_person) =
+    let (record_seq, record_uuid, person_id, national_number, new_person) =
         append(&mut tx, &item, &decision, None, &[], &mut issuer, &now).await?;
     issuer.save(&mut tx).await?;
-    let detail =
-        json!({ "person": person_id, "new_person": new_person, "reason": decision.reason });
+    let review_id =
+        super::resolution::keep_resolution(&mut tx, record_seq, &decision, actor, &now).await?;
+    let detail = json!({
+        "person": person_id,
+        "new_person": new_person,
+        "reason": decision.reason,
+        "review": review_id,
+    });
     append_audit(
         &mut tx,
         entry(
@@ -293,6 +306,8 @@ pub(super) async fn register(
         national_number,
         new_person,
         reason: decision.reason,
+        review_id,
+        record_seq,
     })
 }
 
@@ -433,7 +448,8 @@ pub(super) async fn stats(pool: &SqlitePool) -> StoreResult<Stats> {
          UNION ALL SELECT 'records', COUNT(*) FROM source_records
          UNION ALL SELECT 'events', COUNT(*) FROM civil_events
          UNION ALL SELECT 'users', COUNT(*) FROM users
-         UNION ALL SELECT 'audit', COALESCE(MAX(seq), 0) FROM audit_log",
+         UNION ALL SELECT 'audit', COALESCE(MAX(seq), 0) FROM audit_log
+         UNION ALL SELECT 'reviews', COUNT(*) FROM review_items WHERE settled_by IS NULL",
     )
     .fetch_all(pool)
     .await
@@ -447,5 +463,39 @@ pub(super) async fn stats(pool: &SqlitePool) -> StoreResult<Stats> {
         events: c("events"),
         users: c("users"),
         audit_entries: c("audit"),
+        open_reviews: c("reviews"),
     })
+}
+
+pub(super) async fn persons_found(
+    s: &SqliteStore,
+    ids: &[Uuid],
+    search: serde_json::Value,
+    actor: &Actor,
+) -> StoreResult<Vec<crate::Person>> {
+    let mut tx = s.begin().await?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = sqlx::query("SELECT * FROM persons WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+        if let Some(row) = row {
+            found.push(rows::person(&row)?);
+        }
+    }
+    let shown: Vec<Uuid> = found.iter().map(|p| p.id).collect();
+    append_audit(
+        &mut tx,
+        entry(
+            actor,
+            "person.search",
+            "search".into(),
+            json!({ "query": search, "persons": shown }),
+        ),
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(found)
 }

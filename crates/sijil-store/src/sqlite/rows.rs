@@ -58,6 +58,10 @@ pub(super) fn person(row: &SqliteRow) -> StoreResult<Person> {
         national_number: NationalNumber::parse(&get::<String>(row, "national_number")?)
             .map_err(|e| StoreError::Corrupt(format!("national number: {e}")))?,
         view: json::<PersonView>(&get::<String>(row, "view")?, "person view")?,
+        merged_into: get::<Option<String>>(row, "merged_into")?
+            .as_deref()
+            .map(uuid)
+            .transpose()?,
         created_at: parse_ts(&get::<String>(row, "created_at")?)?,
         updated_at: parse_ts(&get::<String>(row, "updated_at")?)?,
     })

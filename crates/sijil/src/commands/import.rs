@@ -20,7 +20,7 @@ use sijil_core::{
     Capture, OfficeCode, PersonRecord,
     interchange::{self, LineRecord, ReadError, ReadErrorKind},
 };
-use sijil_store::{Actor, ImportMeta, Store, bootstrap, ingest, sqlite::SqliteStore};
+use sijil_store::{Actor, ImportMeta, Store, bootstrap, resolve::Resolver, sqlite::SqliteStore};
 use time::{OffsetDateTime, macros::offset};
 
 use crate::{data, progress};
@@ -134,17 +134,22 @@ impl Cmd {
             digest,
         };
         let started = Instant::now();
-        let receipt = ingest::import(store, records, &capture, meta, &actor, &|n| {
-            bar.set_position(n as u64)
-        })
-        .await
-        .with_context(|| format!("importing {file_name} failed; nothing was stored"));
+        let resolver = Resolver::load(store, &actor)
+            .await
+            .context("cannot load the registry for identity resolution")?;
+        tracing::info!(elapsed = ?started.elapsed(), "loaded the resolver");
+        let receipt = resolver
+            .import(store, records, &capture, meta, &actor, &|n| {
+                bar.set_position(n as u64)
+            })
+            .await
+            .with_context(|| format!("importing {file_name} failed; nothing was stored"));
         bar.finish_and_clear();
         tracing::info!(elapsed = ?started.elapsed(), "resolved and wrote the records");
         let receipt = receipt?;
         println!(
-            "imported {} records from {file_name}: {} new persons (import {})",
-            receipt.records, receipt.new_persons, receipt.import_id
+            "imported {} records from {file_name}: {} new persons, {} to review (import {})",
+            receipt.records, receipt.new_persons, receipt.reviews, receipt.import_id
         );
         Ok(ExitCode::SUCCESS)
     }

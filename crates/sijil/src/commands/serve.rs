@@ -9,7 +9,7 @@ use clap::Args;
 use sijil_core::{Capture, interchange};
 use sijil_gen::GenConfig;
 use sijil_server::{AppState, bootstrap};
-use sijil_store::{Actor, ImportMeta, ingest, sqlite::SqliteStore};
+use sijil_store::{Actor, ImportMeta, resolve::Resolver, sqlite::SqliteStore};
 use time::OffsetDateTime;
 
 use crate::{data, progress, settings::Settings};
@@ -35,12 +35,16 @@ impl Cmd {
             settings.sample.people = n;
         }
         let store = data::open_store(data_dir).await?;
-        if let Some(password) = bootstrap::ensure_admin(&store)
+        let first_start = bootstrap::ensure_admin(&store)
             .await
-            .context("cannot create the administrator")?
-        {
+            .context("cannot create the administrator")?;
+        let state = AppState::load(store.clone(), settings.server_config())
+            .await
+            .context("cannot load the registry for identity resolution")?;
+        if let Some(password) = first_start {
             if settings.sample.people > 0 {
-                load_sample(&store, settings.sample.people, settings.sample.seed).await?;
+                let (people, seed) = (settings.sample.people, settings.sample.seed);
+                load_sample(&store, state.resolver(), people, seed).await?;
             }
             println!(
                 "first start: administrator login  {} / {password}  (shown once; write it down)",
@@ -51,7 +55,6 @@ impl Cmd {
             .await
             .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
         println!("Sijil is listening on http://{}", listener.local_addr()?);
-        let state = AppState::new(store.clone(), settings.server_config());
         sijil_server::serve(listener, state, shutdown_signal())
             .await
             .context("the server failed")?;
@@ -61,7 +64,12 @@ impl Cmd {
 }
 
 /// Generates `people` people and imports their records as the system, at the central office.
-async fn load_sample(store: &SqliteStore, people: usize, seed: u64) -> anyhow::Result<()> {
+async fn load_sample(
+    store: &SqliteStore,
+    resolver: &Resolver,
+    people: usize,
+    seed: u64,
+) -> anyhow::Result<()> {
     let (mut records, mut truth) = (Vec::new(), Vec::new());
     sijil_gen::generate(&GenConfig::new(people, seed), &mut records, &mut truth)
         .context("generating the sample population")?;
@@ -83,15 +91,16 @@ async fn load_sample(store: &SqliteStore, people: usize, seed: u64) -> anyhow::R
     let count = rows.len();
     let bar = progress::items(count as u64, "sample");
     let records = rows.into_iter().map(|r| r.record).collect();
-    let receipt = ingest::import(store, records, &capture, meta, &actor, &|n| {
-        bar.set_position(n as u64)
-    })
-    .await;
+    let receipt = resolver
+        .import(store, records, &capture, meta, &actor, &|n| {
+            bar.set_position(n as u64)
+        })
+        .await;
     bar.finish_and_clear();
     let receipt = receipt.context("loading the sample population")?;
     println!(
-        "first start: loaded a sample population of {people} people ({} records, {} persons)",
-        receipt.records, receipt.new_persons
+        "first start: loaded a sample population of {people} people ({} records, {} persons, {} to review)",
+        receipt.records, receipt.new_persons, receipt.reviews
     );
     Ok(())
 }
