@@ -6,4 +6,5 @@ mod auth;
 mod bad_input;
 mod events;
 mod records;
+mod resolution;
 mod roles;
