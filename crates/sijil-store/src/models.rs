@@ -241,6 +241,8 @@ pub struct Registration {
     pub reason: &'static str,
     /// The review item opened with it, if an adjudicator must look.
     pub review_id: Option<Uuid>,
+    /// The scores behind the decision (each field's level and weight), when a model decided.
+    pub explanation: Option<serde_json::Value>,
     /// Registry order of the stored record.
     #[serde(skip)]
     pub record_seq: i64,

@@ -48,6 +48,8 @@ struct State {
     /// The last record and record move followed.
     record_mark: i64,
     move_mark: i64,
+    /// See [`Resolver::hold_different_first_names`].
+    hold_different_first_names: bool,
 }
 
 /// Something a person searched for, with the person it found.
@@ -126,6 +128,7 @@ impl Resolver {
                 refs: HashMap::with_capacity(records.len()),
                 record_mark: 0,
                 move_mark: 0,
+                hold_different_first_names: true,
             };
             for r in records {
                 st.add(r.seq, &r.record, r.person_id);
@@ -145,6 +148,15 @@ impl Resolver {
         Ok(Resolver {
             state: RwLock::new(state),
         })
+    }
+
+    /// Whether a link the model would make between two records whose first names are
+    /// different names is held back for review (on by default). Twins share parents, family
+    /// register and birth date, so only the first name tells them apart; the matcher weighs
+    /// it like any other field, the registry does not. Off, the registry decides exactly as
+    /// `sijil dedup` does.
+    pub async fn hold_different_first_names(&self, hold: bool) {
+        self.state.write().await.hold_different_first_names = hold;
     }
 
     /// Records the index holds.
@@ -217,7 +229,8 @@ impl Resolver {
             // Persons this batch created that the record shows to be one are merged at once,
             // as the batch would (nobody holds a document of theirs yet); stored persons are
             // left to an adjudicator (`decision.review`).
-            if let Resolve::Link { person, merge } = &resolution.decision {
+            let linked = matches!(decision.link, Link::Person(_) | Link::SameAsItem(_));
+            if let (Resolve::Link { person, merge }, true) = (&resolution.decision, linked) {
                 let mut group: Vec<Uuid> = std::iter::once(*person)
                     .chain(
                         merge
@@ -303,7 +316,7 @@ impl Resolver {
             Err(e) => {
                 // The index holds records the store refused: start again from the store.
                 let model = st.index.model().clone();
-                *st = State::empty(model, st.model_id);
+                *st = State::empty(model, st.model_id, st.hold_different_first_names);
                 st.follow(store).await?;
                 Err(e)
             }
@@ -343,7 +356,7 @@ enum Target {
 }
 
 impl State {
-    fn empty(model: Model, model_id: Uuid) -> Self {
+    fn empty(model: Model, model_id: Uuid, hold_different_first_names: bool) -> Self {
         State {
             index: Index::new(model),
             model_id,
@@ -351,6 +364,7 @@ impl State {
             refs: HashMap::new(),
             record_mark: 0,
             move_mark: 0,
+            hold_different_first_names,
         }
     }
 
@@ -395,6 +409,12 @@ impl State {
         let best_of = |p: Uuid| res.candidates.iter().find(|c| c.person == p);
         let mut d = match &res.decision {
             Resolve::New => Decision::plain(Link::NewPerson, "no_candidate"),
+            Resolve::Link { person, .. }
+                if self.hold_different_first_names
+                    && best_of(*person).is_some_and(|c| first_names_differ(&c.explanation)) =>
+            {
+                self.review(res, target, "first_name_differs")
+            }
             Resolve::Link { person, merge } => {
                 let link = match target(*person) {
                     Some(Target::Item(j)) => Link::SameAsItem(j),
@@ -415,29 +435,37 @@ impl State {
                 }
                 d
             }
-            Resolve::Review => {
-                let mut d = Decision::plain(Link::NewPerson, "review");
-                d.explanation = res.candidates.first().map(explanation);
-                let mut seen = Vec::new();
-                let cands: Vec<ReviewCandidate> = res
-                    .candidates
-                    .iter()
-                    .filter(|c| {
-                        let first = !seen.contains(&c.person);
-                        seen.push(c.person);
-                        first
-                    })
-                    .filter_map(|c| self.candidate(c, target))
-                    .take(MAX_REVIEW_CANDIDATES)
-                    .collect();
-                d.review = Some(ReviewRequest {
-                    kind: ReviewKind::PossibleMatch,
-                    candidates: cands,
-                });
-                d
-            }
+            Resolve::Review => self.review(res, target, "review"),
         };
         d.model_id = Some(self.model_id);
+        d
+    }
+
+    /// A new person for now, with the candidates for an adjudicator.
+    fn review(
+        &self,
+        res: &Resolution<Uuid>,
+        target: &dyn Fn(Uuid) -> Option<Target>,
+        reason: &'static str,
+    ) -> Decision {
+        let mut d = Decision::plain(Link::NewPerson, reason);
+        d.explanation = res.candidates.first().map(explanation);
+        let mut seen = Vec::new();
+        let cands: Vec<ReviewCandidate> = res
+            .candidates
+            .iter()
+            .filter(|c| {
+                let first = !seen.contains(&c.person);
+                seen.push(c.person);
+                first
+            })
+            .filter_map(|c| self.candidate(c, target))
+            .take(MAX_REVIEW_CANDIDATES)
+            .collect();
+        d.review = Some(ReviewRequest {
+            kind: ReviewKind::PossibleMatch,
+            candidates: cands,
+        });
         d
     }
 
@@ -494,6 +522,19 @@ impl State {
             explanation: explanation(c),
         })
     }
+}
+
+/// Whether the first names of a pair are different names (not variants, typos or
+/// transliterations of one name): twins share everything else, so the registry never links
+/// such a pair without an adjudicator.
+fn first_names_differ(e: &sijil_match::Explanation) -> bool {
+    e.terms.iter().any(|t| {
+        t.comparison == "first_name"
+            && matches!(
+                t.level,
+                "different" | "known_different" | "different_across_scripts"
+            )
+    })
 }
 
 fn explanation(c: &Candidate<Uuid>) -> serde_json::Value {

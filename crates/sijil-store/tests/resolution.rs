@@ -79,6 +79,7 @@ async fn importing_through_the_resolver_gives_the_batch_clusters() {
     };
     store.save_model(new, &actor).await.unwrap();
     let resolver = Resolver::load(&store, &actor).await.unwrap();
+    resolver.hold_different_first_names(false).await;
     let receipt = resolver
         .import(
             &store,
@@ -117,6 +118,7 @@ async fn importing_through_the_resolver_gives_the_batch_clusters() {
     };
     store2.save_model(new, &actor2).await.unwrap();
     let resolver2 = Resolver::load(&store2, &actor2).await.unwrap();
+    resolver2.hold_different_first_names(false).await;
     let mut seqs = Vec::new();
     for r in first {
         let item = NewSourceRecord {
@@ -375,4 +377,45 @@ async fn a_record_claiming_someone_elses_national_number_goes_to_review() {
             .iter()
             .any(|d| d.reason == "match" && d.explanation.is_some())
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twins_are_never_linked_without_an_adjudicator() {
+    let (_dir, store, actor) = open().await;
+    let resolver = Resolver::load(&store, &actor).await.unwrap();
+    let today = OffsetDateTime::now_utc().date();
+    let twin = |id: &str, first: &str| sijil_core::RecordRow {
+        record_id: id.into(),
+        first_name: first.into(),
+        father_name: "خالد".into(),
+        grandfather_name: "محمود".into(),
+        family_name: "الحمصي".into(),
+        mother_name: "سعاد".into(),
+        mother_family_name: "العلي".into(),
+        sex: "M".into(),
+        birth_date: "1990-04-12".into(),
+        birth_place: "حمص".into(),
+        registry_place: "حمص".into(),
+        registry_number: "157".into(),
+        ..Default::default()
+    };
+    let mut persons = Vec::new();
+    for (id, first) in [
+        ("T1", "سامر"),
+        ("T2", "سامي"),
+        ("T3", "عمر"),
+        ("T4", "Samer"),
+    ] {
+        let item = NewSourceRecord {
+            record: twin(id, first).validate(today).unwrap(),
+            capture: capture(&actor),
+        };
+        persons.push(resolver.register(&store, item, &actor).await.unwrap());
+    }
+    // Another name entirely: a person of his own, and a question for an adjudicator.
+    assert_eq!(persons[2].reason, "first_name_differs");
+    assert!(persons[2].new_person && persons[2].review_id.is_some());
+    assert_ne!(persons[2].person_id, persons[0].person_id);
+    // The same name in Latin letters is linked.
+    assert_eq!(persons[3].person_id, persons[0].person_id);
 }

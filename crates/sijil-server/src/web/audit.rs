@@ -16,7 +16,7 @@ use crate::AppState;
 const PAGE: u32 = 50;
 
 /// Actions offered in the filter (any other can still be typed in the URL).
-pub(super) const ACTIONS: [&str; 11] = [
+pub(super) const ACTIONS: [&str; 21] = [
     "person.read",
     "person.events.read",
     "register.read",
@@ -28,6 +28,16 @@ pub(super) const ACTIONS: [&str; 11] = [
     "auth.login_failed",
     "user.create",
     "office.create",
+    "person.search",
+    "review.list",
+    "review.read",
+    "decision.link",
+    "decision.separate",
+    "decision.merge",
+    "decision.split",
+    "decision.undo",
+    "person.decisions.read",
+    "model.save",
 ];
 
 #[derive(Deserialize, Default)]

@@ -17,6 +17,7 @@ struct HomePage {
     records: i64,
     events: i64,
     users: i64,
+    open_reviews: i64,
     /// The national number typed in "open a person", when it found nobody.
     nn: String,
     nn_error: String,
@@ -47,6 +48,7 @@ pub(super) async fn home_page<S: Store>(
         records: stats.source_records,
         events: stats.events,
         users: stats.users,
+        open_reviews: stats.open_reviews,
         nn,
         nn_error,
     })

@@ -171,7 +171,7 @@ impl Tr {
     /// `prefix-key` if the catalogue has it, else `key` itself (for codes such as audit
     /// actions, where an unknown code is still worth showing).
     pub fn code(&self, prefix: &str, key: &str) -> String {
-        let id = format!("{prefix}-{}", key.replace(['.', '_'], "-"));
+        let id = format!("{prefix}-{}", key.replace(['.', '_', '+'], "-"));
         if self.bundle().has_message(&id) {
             self.t(&id)
         } else {
@@ -243,6 +243,44 @@ mod tests {
 
     #[test]
     fn every_code_shown_through_a_prefix_has_a_message() {
+        // Every level of every comparison the matcher explains (its own names, kept in
+        // sijil-match's compare tables and REGIME_NAMES).
+        let mut levels: Vec<&str> = vec![
+            "null",
+            "exact",
+            "exact_loose",
+            "known_variant",
+            "skeleton_close",
+            "skeleton_only",
+            "typo",
+            "different",
+            "known_different",
+            "different_across_scripts",
+            "different_one_letter",
+            "different_across_scripts_one_consonant",
+            "same_partial",
+            "day_month_swapped",
+            "same_year_month",
+            "same_year_one_imprecise",
+            "same_year",
+            "year_off_same_day",
+            "year_off",
+            "agree",
+            "disagree",
+            "loose",
+            "close",
+            "place_and_number",
+            "place_number_missing",
+            "place_number_differs",
+            "number_only",
+            "one_digit_off",
+            "different_unverified",
+            "different_valid",
+            "in_order",
+            "first_and_father_swapped",
+            "prior",
+        ];
+        levels.extend(sijil_match::REGIME_NAMES);
         let fields: Vec<&str> = crate::web::register::GROUPS
             .iter()
             .flat_map(|(_, f)| f.iter().copied())
@@ -259,7 +297,7 @@ mod tests {
             "foreign_document",
             "witness",
         ];
-        let families: [(&str, &[&str]); 8] = [
+        let families: [(&str, &[&str]); 12] = [
             ("role", &["administrator", "clerk", "auditor"]),
             ("event", &["birth", "death", "marriage", "divorce"]),
             ("evidence", &evidence),
@@ -269,7 +307,19 @@ mod tests {
                     "national_number",
                     "national_number_new",
                     "no_national_number",
+                    "match",
+                    "no_candidate",
+                    "review",
+                    "national_number_held",
+                    "first_name_differs",
                 ],
+            ),
+            ("review-kind", &["possible_match", "merge"]),
+            ("term", &sijil_match::TERMS),
+            ("level", levels.as_slice()),
+            (
+                "decision-kind",
+                &["resolution", "link", "separate", "merge", "split", "undo"],
             ),
             ("sex", &["M", "F"]),
             ("field", &fields),
@@ -293,7 +343,7 @@ mod tests {
         for lang in [Lang::Ar, Lang::En] {
             for (prefix, codes) in families {
                 for code in codes {
-                    let id = format!("{prefix}-{}", code.replace(['.', '_'], "-"));
+                    let id = format!("{prefix}-{}", code.replace(['.', '_', '+'], "-"));
                     assert!(Tr(lang).bundle().has_message(&id), "{lang:?} lacks {id}");
                 }
             }

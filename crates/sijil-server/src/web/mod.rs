@@ -21,6 +21,7 @@ pub mod i18n;
 mod login;
 mod person;
 mod register;
+mod resolution;
 
 use askama::Template;
 use axum::{
@@ -60,6 +61,13 @@ pub fn router<S: Store>() -> Router<AppState<S>> {
             "/register",
             get(register::form::<S>).post(register::submit::<S>),
         )
+        .route("/search", get(resolution::search::<S>))
+        .route("/review", get(resolution::queue::<S>))
+        .route(
+            "/review/{id}",
+            get(resolution::item::<S>).post(resolution::decide::<S>),
+        )
+        .route("/decisions/{id}/undo", post(resolution::undo::<S>))
         .route("/people/by-number", get(person::by_number::<S>))
         .route("/people/{id}", get(person::page::<S>))
         .route("/people/{id}/print", get(person::print::<S>))
@@ -327,6 +335,8 @@ impl WebUser {
             can_register: role.allows(Permission::RegisterRecord),
             can_audit: role.allows(Permission::ReadAudit),
             can_admin: role.allows(Permission::ManageUsers),
+            can_search: role.allows(Permission::SearchPersons),
+            can_adjudicate: role.allows(Permission::Adjudicate),
             is_auditor: role == Role::Auditor,
             css: assets::css_href(),
             js: assets::js_href(),
@@ -365,6 +375,10 @@ pub struct Ctx {
     pub can_audit: bool,
     /// Whether to offer administration.
     pub can_admin: bool,
+    /// Whether to offer search.
+    pub can_search: bool,
+    /// Whether to offer the review queue and adjudicators' actions.
+    pub can_adjudicate: bool,
     /// Whether the user is an auditor (who sees who viewed a person).
     pub is_auditor: bool,
     /// Fingerprinted stylesheet URL.
@@ -387,6 +401,8 @@ impl Ctx {
             can_register: false,
             can_audit: false,
             can_admin: false,
+            can_search: false,
+            can_adjudicate: false,
             is_auditor: false,
             css: assets::css_href(),
             js: assets::js_href(),

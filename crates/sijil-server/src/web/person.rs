@@ -17,7 +17,8 @@ use sijil_core::{
     ValidationErrors,
 };
 use sijil_store::{
-    AuditEntry, AuditQuery, PersonDetail, RegisterMember, Store, StoreError, StoredRecord,
+    AuditEntry, AuditQuery, DecisionEntry, PersonDetail, RegisterMember, Store, StoreError,
+    StoredRecord,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -124,6 +125,31 @@ struct PersonPage {
     values: FormData,
     errors: Errors,
     notice: String,
+    decisions: Vec<DecisionEntry>,
+}
+
+impl PersonPage {
+    fn decision_kind(&self, d: &DecisionEntry) -> String {
+        self.ctx.t.code("decision-kind", &d.kind)
+    }
+    /// The resolver's reasons are codes; an adjudicator's are their own words.
+    fn decision_reason(&self, d: &DecisionEntry) -> String {
+        if d.kind == "resolution" {
+            self.ctx.t.code("reason", &d.reason)
+        } else {
+            d.reason.clone()
+        }
+    }
+    fn decision_weight(&self, d: &DecisionEntry) -> String {
+        d.explanation
+            .as_ref()
+            .and_then(|e| e["weight"].as_f64())
+            .map(|w| format!("{w:+.1}"))
+            .unwrap_or_default()
+    }
+    fn can_undo(&self, d: &DecisionEntry) -> bool {
+        self.ctx.can_adjudicate && d.kind != "resolution"
+    }
 }
 
 #[derive(Template)]
@@ -259,6 +285,7 @@ fn parse_id(id: &str) -> Result<Uuid, WebError> {
 #[derive(Deserialize)]
 pub(super) struct Flags {
     recorded: Option<String>,
+    undo: Option<String>,
 }
 
 async fn person_page<S: Store>(
@@ -272,7 +299,9 @@ async fn person_page<S: Store>(
     user.require(Permission::ReadPerson)?;
     let ctx = user.ctx();
     let d = dossier(state, user, id).await?;
+    let decisions = state.store.decisions_of(id, &user.user.actor()).await?;
     Ok(PersonPage {
+        decisions,
         rows: view_rows(&ctx, &d.detail),
         name: d.detail.person.view.full_name(),
         can_record: user.user.role.allows(Permission::RecordEvent),
@@ -290,9 +319,13 @@ pub(super) async fn page<S: Store>(
     Path(id): Path<String>,
     Query(flags): Query<Flags>,
 ) -> Result<Response, WebError> {
-    let notice = match flags.recorded.as_deref() {
-        Some(_) => user.ctx().t.t("event-recorded"),
-        None => String::new(),
+    let t = user.ctx().t;
+    let notice = match (flags.recorded.as_deref(), flags.undo.as_deref()) {
+        (Some(_), _) => t.t("event-recorded"),
+        (_, Some("done")) => t.t("decision-undone"),
+        (_, Some("conflict")) => t.t("decision-undo-conflict"),
+        (_, Some(_)) => t.t("decision-undo-reason-needed"),
+        _ => String::new(),
     };
     let page = person_page(
         &state,

@@ -132,6 +132,46 @@ struct RegisteredPage {
     name: String,
 }
 
+impl RegisteredPage {
+    /// The explanation's terms that weighed something: (comparison, level, bits, class).
+    fn terms(&self) -> Vec<(String, String, String, &'static str)> {
+        let Some(e) = &self.reg.explanation else {
+            return Vec::new();
+        };
+        let t = &self.ctx.t;
+        e["terms"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|term| {
+                let w = term["weight"].as_f64()?;
+                if w.abs() < 0.05 {
+                    return None;
+                }
+                let comparison = term["comparison"].as_str().unwrap_or("");
+                let class = if w > 0.0 { "agree" } else { "disagree" };
+                Some((
+                    t.code("term", comparison),
+                    t.code("level", term["level"].as_str().unwrap_or("")),
+                    format!("{w:+.1}"),
+                    class,
+                ))
+            })
+            .collect()
+    }
+
+    fn probability(&self) -> String {
+        let w = self
+            .reg
+            .explanation
+            .as_ref()
+            .and_then(|e| e["weight"].as_f64());
+        w.map(|w| format!("{:.0}%", sijil_match::probability(w) * 100.0))
+            .unwrap_or_default()
+    }
+}
+
 fn kinds(ctx: &Ctx) -> Vec<(&'static str, String)> {
     EvidenceKind::ALL
         .into_iter()

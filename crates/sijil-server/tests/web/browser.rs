@@ -223,8 +223,13 @@ impl Browser {
 
     /// Fills the registration form as a clerk would and submits it.
     async fn register(&self, app: &TestApp, first: &str) {
+        self.register_with(app, first, &[]).await;
+    }
+
+    /// Like `register`, with some fields given other values.
+    async fn register_with(&self, app: &TestApp, first: &str, other: &[(&str, &str)]) {
         self.goto(app, "/register").await;
-        for (field, value) in [
+        let mut fields = vec![
             ("first_name", first),
             ("father_name", "خالد"),
             ("grandfather_name", "محمود"),
@@ -235,7 +240,9 @@ impl Browser {
             ("birth_place", "حمص"),
             ("registry_place", "حمص"),
             ("registry_number", "157"),
-        ] {
+        ];
+        fields.extend_from_slice(other);
+        for (field, value) in fields {
             self.fill(&format!("#f-{field}"), value).await;
         }
         self.choose("#f-sex", "M").await;
@@ -319,6 +326,53 @@ async fn a_clerk_registers_a_person_in_the_browser_and_an_auditor_sees_the_view(
     b.client.clone().close().await.unwrap();
 }
 
+/// Registers, as the signed-in clerk, a man who gives someone else's national number.
+async fn claimant(b: &Browser, app: &TestApp, nn: &str) {
+    let other = [
+        ("national_number", nn),
+        ("birth_date", "1961"),
+        ("mother_name", "هدى"),
+    ];
+    b.register_with(app, "وائل", &other).await;
+}
+
+#[tokio::test]
+async fn a_person_is_found_by_a_latin_spelling_and_a_review_item_is_settled_and_audited() {
+    let Some(b) = browser(true).await else { return };
+    let app = spawn_app().await;
+    users(&app).await;
+    b.login(&app, "clerk.one", PASSWORD).await;
+    b.register(&app, "سامر").await;
+    let nn = b.text("bdi.nn").await;
+    b.click("nav a[href='/search']").await;
+    b.fill("#names", "Samer al-Homsi").await;
+    b.click("form[role=search] button[type=submit]").await;
+    let results = b.text("table.results").await;
+    assert!(results.contains("سامر خالد محمود الحمصي"), "{results}");
+    claimant(&b, &app, &nn).await;
+    assert!(b.text("main").await.contains("أُرسل إلى قائمة المراجعة"));
+    b.logout().await;
+
+    b.login(&app, "admin", &app.admin_password).await;
+    b.click("nav a[href='/review']").await;
+    b.click("table a[href^='/review/']").await;
+    assert!(b.text("table.compare").await.contains("وائل"));
+    b.fill("#reason-separate", "شخصان مختلفان، خطأ في نسخ الرقم")
+        .await;
+    b.click("main section:last-of-type form.decide button[type=submit]")
+        .await;
+    assert!(b.text("main").await.contains("سُجّل القرار"));
+    b.logout().await;
+
+    b.login(&app, "auditor.one", PASSWORD).await;
+    b.goto(&app, "/audit").await;
+    b.choose("#action", "decision.separate").await;
+    b.click("form.filters button[type=submit]").await;
+    let table = b.text("table.audit").await;
+    assert!(table.contains("admin"), "{table}");
+    b.client.clone().close().await.unwrap();
+}
+
 #[tokio::test]
 async fn the_core_flow_works_with_javascript_off() {
     let Some(b) = browser(false).await else {
@@ -373,6 +427,15 @@ async fn screenshots_of_the_main_pages_in_arabic_and_english() {
             b.fill("#ev-date", "1990-04-12").await;
             b.click("form.event-form button[type=submit]").await;
         }
+        if lang == "ar" {
+            let nn = {
+                b.goto(&app, &person_path).await;
+                b.text("bdi.nn").await
+            };
+            claimant(&b, &app, &nn).await;
+        }
+        b.goto(&app, "/search?names=Samer+Homsi").await;
+        b.screenshot(dir, &format!("search-{lang}"), 900).await;
         b.goto(&app, "/").await;
         b.screenshot(dir, &format!("home-clerk-{lang}"), 900).await;
         b.goto(&app, "/register").await;
@@ -401,6 +464,12 @@ async fn screenshots_of_the_main_pages_in_arabic_and_english() {
 
         b.login(&app, "admin", &app.admin_password).await;
         b.screenshot(dir, &format!("home-admin-{lang}"), 900).await;
+        b.goto(&app, "/review").await;
+        b.screenshot(dir, &format!("review-queue-{lang}"), 800)
+            .await;
+        b.click("table a[href^='/review/']").await;
+        b.screenshot(dir, &format!("review-item-{lang}"), 1600)
+            .await;
         b.goto(&app, "/admin/users").await;
         b.screenshot(dir, &format!("users-{lang}"), 1000).await;
         b.logout().await;

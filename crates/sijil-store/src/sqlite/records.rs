@@ -307,6 +307,7 @@ pub(super) async fn register(
         new_person,
         reason: decision.reason,
         review_id,
+        explanation: decision.explanation,
         record_seq,
     })
 }
