@@ -185,20 +185,7 @@ async fn append(
             };
             let person_id = Uuid::now_v7();
             let view = PersonView::derive(std::slice::from_ref(&item.record));
-            sqlx::query(
-                "INSERT INTO persons (id, national_number, view, registry_place, registry_number, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(person_id.to_string())
-            .bind(number.as_str())
-            .bind(serde_json::to_string(&view).expect("views serialise"))
-            .bind(&view.registry_place)
-            .bind(&view.registry_number)
-            .bind(now)
-            .bind(now)
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
+            insert_person(conn, person_id, &number, &view, now).await?;
             (person_id, number, true)
         }
         Link::Person(person_id) => {
@@ -234,6 +221,31 @@ async fn append(
         refresh_view(conn, person_id, now).await?;
     }
     Ok((seq, id, person_id, number, new_person))
+}
+
+/// Creates a person with a number and a view.
+pub(super) async fn insert_person(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    number: &NationalNumber,
+    view: &PersonView,
+    now: &str,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO persons (id, national_number, view, registry_place, registry_number, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(number.as_str())
+    .bind(serde_json::to_string(view).expect("views serialise"))
+    .bind(&view.registry_place)
+    .bind(&view.registry_number)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok(())
 }
 
 /// Recomputes a person's view from all their linked records.

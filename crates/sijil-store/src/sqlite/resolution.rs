@@ -56,16 +56,7 @@ pub(super) async fn record_moves(
     .fetch_all(pool)
     .await
     .map_err(db)?;
-    rows.into_iter()
-        .map(|(seq, record_seq, from, to)| {
-            Ok(RecordMove {
-                seq,
-                record_seq,
-                from: rows::uuid(&from)?,
-                to: rows::uuid(&to)?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(rows::record_move).collect()
 }
 
 pub(super) async fn latest_model(pool: &SqlitePool) -> StoreResult<Option<StoredModel>> {

@@ -79,12 +79,7 @@ pub(super) async fn review_queue(
                 candidates: cands.len(),
                 best_weight: best_weight(&cands),
                 created_at: parse_ts(&row.try_get::<String, _>("created_at").map_err(db)?)?,
-                settled_by: row
-                    .try_get::<Option<String>, _>("settled_by")
-                    .map_err(db)?
-                    .as_deref()
-                    .map(rows::uuid)
-                    .transpose()?,
+                settled_by: rows::opt_uuid(row, "settled_by")?,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
@@ -151,12 +146,7 @@ async fn item_row(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<ItemRow>
         record_seq: row.try_get("record_seq").map_err(db)?,
         candidates: candidates(&row.try_get::<String, _>("candidates").map_err(db)?)?,
         created_at: parse_ts(&row.try_get::<String, _>("created_at").map_err(db)?)?,
-        settled_by: row
-            .try_get::<Option<String>, _>("settled_by")
-            .map_err(db)?
-            .as_deref()
-            .map(rows::uuid)
-            .transpose()?,
+        settled_by: rows::opt_uuid(&row, "settled_by")?,
     })
 }
 
@@ -452,21 +442,7 @@ async fn new_person(
     let number = issuer.issue(conn).await?;
     issuer.save(conn).await?;
     let id = Uuid::now_v7();
-    let view = PersonView::derive(&recs);
-    sqlx::query(
-        "INSERT INTO persons (id, national_number, view, registry_place, registry_number, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(id.to_string())
-    .bind(number.as_str())
-    .bind(serde_json::to_string(&view).expect("views serialise"))
-    .bind(&view.registry_place)
-    .bind(&view.registry_number)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    records::insert_person(conn, id, &number, &PersonView::derive(&recs), now).await?;
     Ok(id)
 }
 
@@ -616,13 +592,7 @@ pub(super) async fn decisions_of(
         .fetch_all(&mut *tx)
         .await
         .map_err(db)?;
-        let opt_uuid = |col: &str| -> StoreResult<Option<Uuid>> {
-            row.try_get::<Option<String>, _>(col)
-                .map_err(db)?
-                .as_deref()
-                .map(rows::uuid)
-                .transpose()
-        };
+        let opt_uuid = |col: &str| rows::opt_uuid(row, col);
         out.push(DecisionEntry {
             id: rows::uuid(&id)?,
             kind: row.try_get("kind").map_err(db)?,
@@ -642,14 +612,7 @@ pub(super) async fn decisions_of(
             decided_at: parse_ts(&row.try_get::<String, _>("decided_at").map_err(db)?)?,
             moves: moved
                 .into_iter()
-                .map(|(seq, record_seq, from, to)| {
-                    Ok(RecordMove {
-                        seq,
-                        record_seq,
-                        from: rows::uuid(&from)?,
-                        to: rows::uuid(&to)?,
-                    })
-                })
+                .map(rows::record_move)
                 .collect::<StoreResult<_>>()?,
         });
     }

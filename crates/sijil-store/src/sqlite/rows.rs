@@ -12,6 +12,26 @@ pub(super) fn uuid(s: &str) -> StoreResult<Uuid> {
     Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(format!("id {s:?}: {e}")))
 }
 
+/// An optional id column.
+pub(super) fn opt_uuid(row: &SqliteRow, col: &str) -> StoreResult<Option<Uuid>> {
+    get::<Option<String>>(row, col)?
+        .as_deref()
+        .map(uuid)
+        .transpose()
+}
+
+/// A `record_moves` row read as `(seq, record_seq, from_person, to_person)`.
+pub(super) fn record_move(
+    (seq, record_seq, from, to): (i64, i64, String, String),
+) -> StoreResult<crate::RecordMove> {
+    Ok(crate::RecordMove {
+        seq,
+        record_seq,
+        from: uuid(&from)?,
+        to: uuid(&to)?,
+    })
+}
+
 fn get<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(
     row: &'r SqliteRow,
     col: &str,
