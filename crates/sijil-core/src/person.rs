@@ -32,7 +32,9 @@ impl PersonView {
     /// Derives the view from records given oldest first.
     ///
     /// Each field takes the value most records agree on; a tie goes to the most recent record.
-    /// For the birth date, a more precise date wins over a less precise one that it refines.
+    /// Text in Arabic letters wins over text in Latin letters (a name from a foreign passport
+    /// is a transliteration of the Arabic one, which the registry shows). For the birth date,
+    /// a more precise date wins over a less precise one that it refines.
     pub fn derive(records: &[PersonRecord]) -> Self {
         fn vote<T: Clone + Eq + std::hash::Hash>(
             values: impl Iterator<Item = Option<T>>,
@@ -50,8 +52,11 @@ impl PersonView {
                 .max_by_key(|(_, (n, last))| (*n, *last))
                 .map(|(v, _)| v)
         }
-        let field =
-            |f: fn(&PersonRecord) -> &Option<String>| vote(records.iter().map(|r| f(r).clone()));
+        let arabic = |s: &String| s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+        let field = |f: fn(&PersonRecord) -> &Option<String>| {
+            vote(records.iter().map(|r| f(r).clone().filter(arabic)))
+                .or_else(|| vote(records.iter().map(|r| f(r).clone())))
+        };
         Self {
             first_name: field(|r| &r.first_name),
             father_name: field(|r| &r.father_name),
@@ -145,7 +150,19 @@ mod tests {
 
     #[test]
     fn ties_go_to_the_latest_record() {
-        let v = PersonView::derive(&[rec("محمد", ""), rec("Mohammed", "")]);
-        assert_eq!(v.first_name.as_deref(), Some("Mohammed"));
+        let v = PersonView::derive(&[rec("محمد", ""), rec("محمود", "")]);
+        assert_eq!(v.first_name.as_deref(), Some("محمود"));
+    }
+
+    #[test]
+    fn arabic_letters_win_over_a_transliteration_however_many() {
+        let v = PersonView::derive(&[
+            rec("Mohammed", ""),
+            rec("محمد", ""),
+            rec("Mohammed", ""),
+        ]);
+        assert_eq!(v.first_name.as_deref(), Some("محمد"));
+        let v = PersonView::derive(&[rec("Mohammed", ""), rec("Muhammad", "")]);
+        assert_eq!(v.first_name.as_deref(), Some("Muhammad"), "Latin only: as before");
     }
 }
