@@ -9,7 +9,7 @@ JSON API and as the web page a clerk sees. Prints a table; nothing here is a pas
 Usage: bench/search.py [--people 100000] [--queries 300] [--bin target/release/sijil]
 """
 import argparse, csv, gzip, json, os, random, socket, statistics, subprocess, sys, tempfile, time
-import urllib.parse, urllib.request
+import urllib.error, urllib.parse, urllib.request
 
 
 def free_port():
@@ -37,16 +37,17 @@ def main():
     run("gen", "--people", str(a.people), "--seed", "3", "--out", os.path.join(work, "pop"))
     records = os.path.join(work, "pop", "records.csv")
     (_, import_ms) = timed(lambda: run("--data", data, "import", records))
-    out = run("--data", data, "admin", "reset-password", "admin").stdout
-    password = out.split("admin: ")[1].split()[0]
     port = free_port()
     env = dict(os.environ, SIJIL_SERVER__BIND=f"127.0.0.1:{port}", SIJIL_SAMPLE__PEOPLE="0")
     started = time.perf_counter()
     server = subprocess.Popen([a.bin, "--data", data, "serve"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
+        password = None
         line = server.stdout.readline()
         while "listening" not in line:
+            if "administrator login" in line:
+                password = line.split(" / ")[1].split()[0]
             if server.poll() is not None:
                 sys.exit("the server did not start")
             line = server.stdout.readline()
@@ -65,7 +66,10 @@ def main():
             year = r["birth_date"][:4]
             q = urllib.parse.urlencode({"names": names, "birth_year": year})
             get = lambda path, extra: urllib.request.urlopen(urllib.request.Request(base + path, headers=extra))
-            resp, ms = timed(lambda: json.load(get("/api/v1/search?" + q, {"authorization": f"Bearer {token}"})))
+            try:
+                resp, ms = timed(lambda: json.load(get("/api/v1/search?" + q, {"authorization": f"Bearer {token}"})))
+            except urllib.error.HTTPError as e:
+                sys.exit(f"search {q} refused: {e.read().decode()}")
             api_ms.append(ms); found += bool(resp)
             def page():
                 with get("/search?" + q, {"cookie": f"sijil_session={token}", "accept-encoding": "gzip"}) as p:

@@ -156,13 +156,13 @@ mod tests {
 
     #[test]
     fn arabic_letters_win_over_a_transliteration_however_many() {
-        let v = PersonView::derive(&[
-            rec("Mohammed", ""),
-            rec("محمد", ""),
-            rec("Mohammed", ""),
-        ]);
+        let v = PersonView::derive(&[rec("Mohammed", ""), rec("محمد", ""), rec("Mohammed", "")]);
         assert_eq!(v.first_name.as_deref(), Some("محمد"));
         let v = PersonView::derive(&[rec("Mohammed", ""), rec("Muhammad", "")]);
-        assert_eq!(v.first_name.as_deref(), Some("Muhammad"), "Latin only: as before");
+        assert_eq!(
+            v.first_name.as_deref(),
+            Some("Muhammad"),
+            "Latin only: as before"
+        );
     }
 }

@@ -84,7 +84,8 @@ pub(crate) async fn search<S: Store>(
 }
 
 fn parse_year(s: &str) -> Result<Option<i32>, Problem> {
-    let s = s.trim();
+    // Clerks type Arabic-Indic digits as often as ASCII ones.
+    let s = sijil_core::digits::fold_digits(s.trim());
     if s.is_empty() {
         return Ok(None);
     }

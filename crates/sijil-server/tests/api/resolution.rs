@@ -47,7 +47,18 @@ async fn a_latin_spelling_is_linked_to_the_arabic_record_and_found_by_search() {
     assert_eq!(hits[0]["person_id"], first["person_id"], "{hits}");
     assert!(hits[0]["score"].as_f64().unwrap() > 0.0);
     assert_eq!(hits[0]["national_number"], first["national_number"]);
-    assert_eq!(hits[0]["view"]["first_name"], "سامر", "the view stays in Arabic");
+    assert_eq!(
+        hits[0]["view"]["first_name"], "سامر",
+        "the view stays in Arabic"
+    );
+    // Arabic-Indic digits are years too.
+    let r = app
+        .get(
+            "/api/v1/search?names=Samer&birth_year=%D9%A1%D9%A9%D9%A9%D9%A0",
+            &clerk,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
     // And in Arabic.
     let hits: Value = app
         .get(
