@@ -367,8 +367,18 @@ async fn typical_pages_weigh_under_50_kb_on_the_wire() {
         .await
         .unwrap();
     let link = person_link(&html);
+    register(
+        &mut clerk,
+        &crate::helpers::claimant(&crate::helpers::nn_of(&html)),
+    )
+    .await;
     let mut auditor = app.user_with_role("auditor.one", "auditor").await;
-    let admin = app.admin().await;
+    let mut admin = app.admin().await;
+    let review = {
+        let queue = admin.page("/review").await;
+        let start = queue.find("href=\"/review/").unwrap() + 6;
+        queue[start..start + queue[start..].find('"').unwrap()].to_owned()
+    };
     let css = {
         let start = html.find("href=\"/assets/app.").unwrap() + 6;
         html[start..start + html[start..].find('"').unwrap()].to_owned()
@@ -382,6 +392,9 @@ async fn typical_pages_weigh_under_50_kb_on_the_wire() {
         (&auditor, link.as_str()),
         (&auditor, "/audit"),
         (&admin, "/admin/users"),
+        (&clerk, "/search?names=Samer+Homsi"),
+        (&admin, "/review"),
+        (&admin, review.as_str()),
         (&clerk, css.as_str()),
     ] {
         let (wire, raw) = weight(s, path).await;
@@ -423,9 +436,19 @@ async fn every_field_on_every_page_has_a_label() {
         .await
         .unwrap();
     let link = person_link(&html);
+    register(
+        &mut clerk,
+        &crate::helpers::claimant(&crate::helpers::nn_of(&html)),
+    )
+    .await;
     let mut auditor = app.user_with_role("auditor.one", "auditor").await;
     let mut admin = app.admin().await;
     let mut anon = app.session();
+    let queue = admin.page("/review").await;
+    let review = {
+        let start = queue.find("href=\"/review/").unwrap() + 6;
+        queue[start..start + queue[start..].find('"').unwrap()].to_owned()
+    };
     let pages = [
         anon.page("/login").await,
         clerk.page("/").await,
@@ -434,6 +457,10 @@ async fn every_field_on_every_page_has_a_label() {
         auditor.page("/audit").await,
         admin.page("/admin/users").await,
         admin.page("/admin/offices").await,
+        clerk.page("/search?names=Samer").await,
+        queue.clone(),
+        admin.page(&review).await,
+        admin.page(&link).await,
     ];
     for html in &pages {
         assert_eq!(unlabelled_controls(html), Vec::<String>::new());

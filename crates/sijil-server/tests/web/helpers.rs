@@ -256,3 +256,23 @@ pub fn encode_form(form: &[(&str, &str)]) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+/// A man who gives `nn`, someone else's national number: registering him opens a review item.
+pub fn claimant(nn: &str) -> Vec<(&'static str, String)> {
+    let mut form = person_form("وائل");
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "national_number" => *v = nn.to_owned(),
+            "birth_date" => *v = "1961".into(),
+            "mother_name" => *v = "هدى".into(),
+            _ => {}
+        }
+    }
+    form
+}
+
+/// The national number shown on a page.
+pub fn nn_of(html: &str) -> String {
+    let start = html.find("class=\"nn\" dir=\"ltr\">").unwrap() + "class=\"nn\" dir=\"ltr\">".len();
+    html[start..start + 11].to_owned()
+}

@@ -2,26 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{csrf_of, person_form, register, spawn_app};
-
-/// Registers a man who gives `nn`, someone else's national number: a review item.
-fn claimant(nn: &str) -> Vec<(&'static str, String)> {
-    let mut form = person_form("وائل");
-    for (k, v) in form.iter_mut() {
-        match *k {
-            "national_number" => *v = nn.to_owned(),
-            "birth_date" => *v = "1961".into(),
-            "mother_name" => *v = "هدى".into(),
-            _ => {}
-        }
-    }
-    form
-}
-
-fn nn_of(html: &str) -> String {
-    let start = html.find("class=\"nn\" dir=\"ltr\">").unwrap() + "class=\"nn\" dir=\"ltr\">".len();
-    html[start..start + 11].to_owned()
-}
+use crate::helpers::{claimant, csrf_of, nn_of, person_form, register, spawn_app};
 
 #[tokio::test]
 async fn a_clerk_finds_an_arabic_name_by_its_latin_spelling() {
