@@ -100,33 +100,38 @@ pub(super) async fn import(
         progress(start + chunk.len());
     }
     update_existing(&mut tx, &batch, &existing, &now).await?;
-    let mut reviews = 0;
-    for (i, (_, decision)) in batch.iter().enumerate() {
-        let seq = first_seq + i as i64;
-        let in_batch = |c: &crate::ReviewCandidate| c.record_seq < 0;
-        let decision = match &decision.review {
-            // Candidates created earlier in this batch are named by their item: now that
-            // they have a place and a person, name them so.
-            Some(review) if review.candidates.iter().any(in_batch) => {
-                let mut d = decision.clone();
-                for c in &mut d.review.as_mut().expect("matched above").candidates {
-                    if in_batch(c) {
-                        let j = (-c.record_seq - 1) as usize;
-                        c.record_seq = first_seq + j as i64;
-                        c.person_id = person_of(targets[j]);
+    // Candidates created earlier in this batch are named by their item: now that they have
+    // a place and a person, name them so.
+    let in_batch = |c: &crate::ReviewCandidate| c.record_seq < 0;
+    let named: Vec<(i64, std::borrow::Cow<'_, Decision>)> = batch
+        .iter()
+        .enumerate()
+        .map(|(i, (_, decision))| {
+            let seq = first_seq + i as i64;
+            match &decision.review {
+                Some(review) if review.candidates.iter().any(in_batch) => {
+                    let mut d = decision.clone();
+                    for c in &mut d.review.as_mut().expect("matched above").candidates {
+                        if in_batch(c) {
+                            let j = (-c.record_seq - 1) as usize;
+                            c.record_seq = first_seq + j as i64;
+                            c.person_id = person_of(targets[j]);
+                        }
                     }
+                    (seq, std::borrow::Cow::Owned(d))
                 }
-                std::borrow::Cow::Owned(d)
+                _ => (seq, std::borrow::Cow::Borrowed(decision)),
             }
-            _ => std::borrow::Cow::Borrowed(decision),
-        };
-        if super::resolution::keep_resolution(&mut tx, seq, &decision, actor, &now)
-            .await?
-            .is_some()
-        {
-            reviews += 1;
-        }
-    }
+        })
+        .collect();
+    let items: Vec<(i64, &Decision)> = named.iter().map(|(s, d)| (*s, d.as_ref())).collect();
+    let reviews = super::resolution::keep_resolutions(&mut tx, &items, actor, &now)
+        .await?
+        .into_iter()
+        .flatten()
+        .count();
+    drop(items);
+    drop(named);
 
     let new_persons = new.len();
     let detail = json!({

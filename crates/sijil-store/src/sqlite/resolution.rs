@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use sijil_core::PersonRecord;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -129,37 +129,67 @@ pub(super) async fn keep_resolution(
     actor: &Actor,
     now: &str,
 ) -> StoreResult<Option<Uuid>> {
-    let review_id = decision.review.as_ref().map(|_| Uuid::now_v7());
-    if decision.explanation.is_some() || review_id.is_some() {
-        sqlx::query(
-            "INSERT INTO link_decisions (id, kind, record_seq, review_id, reason, explanation, model_id, decided_by, office_code, decided_at)
-             VALUES (?, 'resolution', ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(Uuid::now_v7().to_string())
-        .bind(record_seq)
-        .bind(review_id.map(|r| r.to_string()))
-        .bind(decision.reason)
-        .bind(decision.explanation.as_ref().map(|e| e.to_string()))
-        .bind(decision.model_id.map(|m| m.to_string()))
-        .bind(actor.username.as_str())
-        .bind(actor.office.as_str())
-        .bind(now)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+    Ok(
+        keep_resolutions(conn, &[(record_seq, decision)], actor, now)
+            .await?
+            .pop()
+            .flatten(),
+    )
+}
+
+/// [`keep_resolution`] for many records, in multi-row statements (an import writes tens of
+/// thousands). Returns each record's review item id.
+pub(super) async fn keep_resolutions(
+    conn: &mut SqliteConnection,
+    items: &[(i64, &Decision)],
+    actor: &Actor,
+    now: &str,
+) -> StoreResult<Vec<Option<Uuid>>> {
+    /// Rows per statement (SQLite allows 32766 bound values; a decision row binds 9).
+    const CHUNK: usize = 1000;
+    let review_ids: Vec<Option<Uuid>> = items
+        .iter()
+        .map(|(_, d)| d.review.as_ref().map(|_| Uuid::now_v7()))
+        .collect();
+    let kept: Vec<usize> = (0..items.len())
+        .filter(|&i| items[i].1.explanation.is_some() || review_ids[i].is_some())
+        .collect();
+    for chunk in kept.chunks(CHUNK) {
+        let mut b = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO link_decisions (id, kind, record_seq, review_id, reason, explanation, model_id, decided_by, office_code, decided_at) ",
+        );
+        b.push_values(chunk, |mut row, &i| {
+            let (seq, d) = items[i];
+            row.push_bind(Uuid::now_v7().to_string())
+                .push_bind("resolution")
+                .push_bind(seq)
+                .push_bind(review_ids[i].map(|r| r.to_string()))
+                .push_bind(d.reason)
+                .push_bind(d.explanation.as_ref().map(|e| e.to_string()))
+                .push_bind(d.model_id.map(|m| m.to_string()))
+                .push_bind(actor.username.as_str().to_owned())
+                .push_bind(actor.office.as_str().to_owned())
+                .push_bind(now.to_owned());
+        });
+        b.build().execute(&mut *conn).await.map_err(db)?;
     }
-    if let (Some(id), Some(review)) = (review_id, &decision.review) {
-        sqlx::query(
-            "INSERT INTO review_items (id, kind, record_seq, candidates, created_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(id.to_string())
-        .bind(review.kind.as_str())
-        .bind(record_seq)
-        .bind(serde_json::to_string(&review.candidates).expect("candidates serialise"))
-        .bind(now)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+    let opened: Vec<usize> = (0..items.len())
+        .filter(|&i| review_ids[i].is_some())
+        .collect();
+    for chunk in opened.chunks(CHUNK) {
+        let mut b = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO review_items (id, kind, record_seq, candidates, created_at) ",
+        );
+        b.push_values(chunk, |mut row, &i| {
+            let (seq, d) = items[i];
+            let review = d.review.as_ref().expect("opened only with a review");
+            row.push_bind(review_ids[i].expect("opened").to_string())
+                .push_bind(review.kind.as_str())
+                .push_bind(seq)
+                .push_bind(serde_json::to_string(&review.candidates).expect("candidates serialise"))
+                .push_bind(now.to_owned());
+        });
+        b.build().execute(&mut *conn).await.map_err(db)?;
     }
-    Ok(review_id)
+    Ok(review_ids)
 }
