@@ -46,13 +46,14 @@ def main():
         top = json.loads(cands)[0]
         same = truth[rid[seq]] == truth[rid[top["record_seq"]]]
         why = reason.get(seq, "?")
-        key = f"{why} weight {int(top['weight'] // 2) * 2:+d}..{int(top['weight'] // 2) * 2 + 2:+d}" if why == "review" else why
+        low = int(top["weight"] // 2) * 2
+        key = (0, low, f"{why}, best weight {low:+d}..{low + 2:+d}") if why == "review" else (1, 0, why)
         bands[key][0 if same else 1] += 1
     print("| review items | same person | different | hit rate |")
     print("|---|---:|---:|---:|")
-    for k in sorted(bands, key=lambda k: (not k.startswith("review"), k)):
+    for k in sorted(bands):
         s, d = bands[k]
-        print(f"| {k} | {s} | {d} | {s / (s + d):.0%} |")
+        print(f"| {k[2]} | {s} | {d} | {s / (s + d):.0%} |")
 
 
 if __name__ == "__main__":
