@@ -11,7 +11,7 @@ use sijil_core::{FieldError, ValidationErrors};
 use super::{WebError, i18n::Lang};
 
 /// An `application/x-www-form-urlencoded` body as name → value (the last value wins).
-pub struct FormData(HashMap<String, String>);
+pub struct FormData(HashMap<String, String>, Vec<(String, String)>);
 
 impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = WebError;
@@ -28,14 +28,14 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
             .await
             .map_err(|_| WebError::BadRequest)?;
-        Ok(FormData(pairs.into_iter().collect()))
+        Ok(FormData(pairs.iter().cloned().collect(), pairs))
     }
 }
 
 impl FormData {
     /// A form with nothing filled in.
     pub fn empty() -> Self {
-        FormData(HashMap::new())
+        FormData(HashMap::new(), Vec::new())
     }
 
     /// The field's value, or empty.
@@ -46,6 +46,15 @@ impl FormData {
     /// The field's value, owned.
     pub fn string(&self, name: &str) -> String {
         self.get(name).to_owned()
+    }
+
+    /// Every value of a field sent more than once (checkboxes), in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.1
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     /// The submitted CSRF token.

@@ -297,7 +297,7 @@ mod tests {
             "foreign_document",
             "witness",
         ];
-        let families: [(&str, &[&str]); 12] = [
+        let families: [(&str, &[&str]); 13] = [
             ("role", &["administrator", "clerk", "auditor"]),
             ("event", &["birth", "death", "marriage", "divorce"]),
             ("evidence", &evidence),
@@ -317,6 +317,10 @@ mod tests {
             ("review-kind", &["possible_match", "merge"]),
             ("term", &sijil_match::TERMS),
             ("level", levels.as_slice()),
+            (
+                "adjudicate-done",
+                &["merged", "split", "reason", "unknown", "conflict"],
+            ),
             (
                 "decision-kind",
                 &["resolution", "link", "separate", "merge", "split", "undo"],

@@ -71,6 +71,8 @@ pub fn router<S: Store>() -> Router<AppState<S>> {
         .route("/people/by-number", get(person::by_number::<S>))
         .route("/people/{id}", get(person::page::<S>))
         .route("/people/{id}/print", get(person::print::<S>))
+        .route("/people/{id}/merge", post(resolution::merge::<S>))
+        .route("/people/{id}/split", post(resolution::split::<S>))
         .route("/people/{id}/events", post(person::record_event::<S>))
         .route("/audit", get(audit::page::<S>))
         .route(

@@ -286,6 +286,7 @@ fn parse_id(id: &str) -> Result<Uuid, WebError> {
 pub(super) struct Flags {
     recorded: Option<String>,
     undo: Option<String>,
+    adjudicate: Option<String>,
 }
 
 async fn person_page<S: Store>(
@@ -320,11 +321,16 @@ pub(super) async fn page<S: Store>(
     Query(flags): Query<Flags>,
 ) -> Result<Response, WebError> {
     let t = user.ctx().t;
-    let notice = match (flags.recorded.as_deref(), flags.undo.as_deref()) {
-        (Some(_), _) => t.t("event-recorded"),
-        (_, Some("done")) => t.t("decision-undone"),
-        (_, Some("conflict")) => t.t("decision-undo-conflict"),
-        (_, Some(_)) => t.t("decision-undo-reason-needed"),
+    let notice = match (
+        flags.recorded.as_deref(),
+        flags.undo.as_deref(),
+        flags.adjudicate.as_deref(),
+    ) {
+        (Some(_), _, _) => t.t("event-recorded"),
+        (_, Some("done"), _) => t.t("decision-undone"),
+        (_, Some("conflict"), _) => t.t("decision-undo-conflict"),
+        (_, Some(_), _) => t.t("decision-undo-reason-needed"),
+        (_, _, Some(flag)) => t.code("adjudicate-done", flag),
         _ => String::new(),
     };
     let page = person_page(

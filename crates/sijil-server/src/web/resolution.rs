@@ -436,3 +436,72 @@ pub(super) async fn undo<S: Store>(
         Err(e) => Err(e.into()),
     }
 }
+
+/// Merging a person into another, named by national number, from the person's page.
+pub(super) async fn merge<S: Store>(
+    State(state): State<AppState<S>>,
+    user: WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, WebError> {
+    user.require(Permission::Adjudicate)?;
+    user.check_csrf(form.csrf())?;
+    let from = parse(&id)?;
+    let back =
+        |flag: &str| Ok(Redirect::to(&format!("/people/{from}?adjudicate={flag}")).into_response());
+    let Ok(reason) = resolution::reason(form.get("reason")) else {
+        return back("reason");
+    };
+    let into = match sijil_core::NationalNumber::parse(form.get("into").trim()) {
+        Ok(n) => state.store.person_id_by_national_number(&n).await?,
+        Err(_) => None,
+    };
+    let Some(into) = into else {
+        return back("unknown");
+    };
+    match resolution::adjudicate(
+        &state,
+        &user.user.actor(),
+        Adjudication::Merge { from, into },
+        &reason,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{into}?adjudicate=merged")).into_response()),
+        Err(StoreError::Conflict(_)) => back("conflict"),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Splitting chosen records off a person into a new person, from the person's page.
+pub(super) async fn split<S: Store>(
+    State(state): State<AppState<S>>,
+    user: WebUser,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, WebError> {
+    user.require(Permission::Adjudicate)?;
+    user.check_csrf(form.csrf())?;
+    let person = parse(&id)?;
+    let back = |flag: &str| {
+        Ok(Redirect::to(&format!("/people/{person}?adjudicate={flag}")).into_response())
+    };
+    let Ok(reason) = resolution::reason(form.get("reason")) else {
+        return back("reason");
+    };
+    let records = form
+        .all("record")
+        .into_iter()
+        .map(Uuid::parse_str)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| WebError::BadRequest)?;
+    let split = Adjudication::Split { person, records };
+    match resolution::adjudicate(&state, &user.user.actor(), split, &reason).await {
+        Ok(receipt) => {
+            let to = receipt.new_person.expect("a split makes a person");
+            Ok(Redirect::to(&format!("/people/{to}?adjudicate=split")).into_response())
+        }
+        Err(StoreError::Conflict(_)) => back("conflict"),
+        Err(e) => Err(e.into()),
+    }
+}

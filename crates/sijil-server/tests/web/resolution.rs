@@ -110,3 +110,72 @@ async fn an_administrator_settles_a_review_item_with_a_reason_and_undoes_it() {
     assert!(html.contains("تم التراجع عن القرار"), "{html}");
     assert!(admin.page("/review").await.contains("href=\"/review/"));
 }
+
+#[tokio::test]
+async fn an_administrator_merges_two_persons_and_splits_a_record_off_again() {
+    let app = spawn_app().await;
+    let mut clerk = app.user_with_role("clerk.one", "clerk").await;
+    let first = register(&mut clerk, &person_form("سامر"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let nn = nn_of(&first);
+    let second = register(&mut clerk, &claimant(&nn))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let claimant_page = crate::helpers::person_link(&second);
+    let mut admin = app.admin().await;
+    let html = admin.page(&claimant_page).await;
+    let csrf = csrf_of(&html);
+    // A wrong national number: said so, nothing merged.
+    let r = admin
+        .post(
+            &format!("{claimant_page}/merge"),
+            &[("csrf", &csrf), ("into", "12345678901"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = admin
+        .post(
+            &format!("{claimant_page}/merge"),
+            &[
+                ("csrf", &csrf),
+                ("into", &nn),
+                ("reason", "نفس الشخص بعد التحقق"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let survivor = r.headers()["location"].to_str().unwrap().to_owned();
+    let html = admin.page(&survivor).await;
+    assert!(html.contains("دُمج الشخصان"), "{html}");
+    assert!(html.contains(&nn));
+    // Both records are now there; split the claimant's back off.
+    let value_of = |html: &str, marker: &str| {
+        let at = html.find(marker).unwrap();
+        let v = html[..at].rfind("value=\"").unwrap() + 7;
+        html[v..v + html[v..].find('"').unwrap()].to_owned()
+    };
+    let record = value_of(&html, "> <bdi>وائل");
+    let person = survivor.split('?').next().unwrap();
+    let r = admin
+        .post(
+            &format!("{person}/split"),
+            &[
+                ("csrf", &csrf_of(&html)),
+                ("record", &record),
+                ("reason", "شخصان"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let new = r.headers()["location"].to_str().unwrap().to_owned();
+    let html = admin.page(&new).await;
+    assert!(
+        html.contains("فُصلت السجلات") && html.contains("وائل"),
+        "{html}"
+    );
+}
