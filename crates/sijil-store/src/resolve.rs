@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::{
     Actor, Decision, ImportMeta, ImportReceipt, Link, ModelSource, NewModel, NewSourceRecord,
     Registration, ReviewCandidate, ReviewKind, ReviewRequest, Store, StoreError, StoreResult,
+    StoredModel,
 };
 
 /// A registry with fewer records than this resolves with a model learnt from a generated
@@ -171,6 +172,35 @@ impl Resolver {
     /// `sijil dedup` does.
     pub async fn hold_different_first_names(&self, hold: bool) {
         self.state.write().await.hold_different_first_names = hold;
+    }
+
+    /// Learns a model from every record in the registry now and keeps it; a resolver loaded
+    /// after this resolves with it. For an administrator, as the registry grows: the model
+    /// learnt at 5,000 records does not know the names and families of 5 million.
+    pub async fn learn_model<S: Store>(store: &S, actor: &Actor) -> StoreResult<StoredModel> {
+        let mut records = Vec::new();
+        let mut mark = 0;
+        loop {
+            let page = store.index_records(mark, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            mark = last.seq;
+            records.extend(page.into_iter().map(|r| r.record));
+        }
+        if (records.len() as i64) < MIN_RECORDS_TO_LEARN {
+            return Err(StoreError::Conflict(format!(
+                "the registry holds {} records; a model is learnt from at least {MIN_RECORDS_TO_LEARN}",
+                records.len()
+            )));
+        }
+        let n = records.len() as i64;
+        let model =
+            blocking(move || sijil_match::train_model(&records, registry_settings())).await?;
+        let new = NewModel {
+            source: ModelSource::Registry,
+            records: n,
+            json: model.to_json(),
+        };
+        store.save_model(new, actor).await
     }
 
     /// Records the index holds.

@@ -4,7 +4,7 @@ use std::{path::Path, process::ExitCode};
 
 use anyhow::Context;
 use clap::Subcommand;
-use sijil_store::{Actor, bootstrap::ensure_central_office};
+use sijil_store::{Actor, Store, bootstrap::ensure_central_office, resolve::Resolver};
 
 use crate::data;
 
@@ -17,6 +17,12 @@ pub enum Cmd {
         /// The user's login name.
         username: String,
     },
+    /// Learns the identity-resolution model again from every record in the registry and
+    /// keeps it (the server resolves with it from its next start). Run it as the registry
+    /// grows: names and families seen at 5,000 records are not those of 5 million.
+    TrainModel,
+    /// Shows the model the registry resolves with.
+    Model,
 }
 
 impl Cmd {
@@ -30,6 +36,34 @@ impl Cmd {
                     .await
                     .with_context(|| format!("cannot reset the password of {username}"))?;
                 println!("new password for {username}: {password}  (shown once; write it down)");
+                Ok(ExitCode::SUCCESS)
+            }
+            Cmd::TrainModel => {
+                let office = ensure_central_office(&store).await?;
+                let actor = Actor::system(office.code);
+                let started = std::time::Instant::now();
+                let model = Resolver::learn_model(&store, &actor)
+                    .await
+                    .context("cannot learn a model")?;
+                println!(
+                    "learnt model {} from {} records in {:.1} s; the server resolves with it from its next start",
+                    model.id,
+                    model.records,
+                    started.elapsed().as_secs_f64()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Cmd::Model => {
+                match store.latest_model().await? {
+                    Some(m) => println!(
+                        "model {} learnt from {} {} records on {}",
+                        m.id,
+                        m.records,
+                        m.source.as_str(),
+                        m.created_at
+                    ),
+                    None => println!("no model yet: the server learns one at its first start"),
+                }
                 Ok(ExitCode::SUCCESS)
             }
         };
