@@ -188,6 +188,7 @@ impl Batch {
 }
 
 fn run(data: Data, source: ModelSource, progress: &dyn Progress) -> Dedup {
+    progress.stage("blocking", 0);
     let block_keys: Vec<_> = data.recs.par_iter().map(|r| keys(&data.vocab, r)).collect();
     let groups = Groups::build(block_keys);
     let model = match source {
@@ -197,6 +198,7 @@ fn run(data: Data, source: ModelSource, progress: &dyn Progress) -> Dedup {
             train(&data, &groups, settings)
         }
     };
+    progress.stage("frequencies", 0);
     let stats: Vec<Stats> = data
         .recs
         .par_iter()

@@ -56,6 +56,9 @@ pub struct Cmd {
     /// tools).
     #[arg(long, value_name = "FILE", hide = true)]
     normalised_out: Option<PathBuf>,
+    /// Print the wall and processor time of each stage on stderr (to see where time goes).
+    #[arg(long)]
+    verbose: bool,
 }
 
 impl Cmd {
@@ -96,13 +99,18 @@ impl Cmd {
             }
             _ => ModelSource::Train(Settings::default()),
         };
+        let bars = Bars {
+            bar: Mutex::new(None),
+            clock: Mutex::new(Clock::new(self.verbose)),
+        };
+        bars.clock.lock().expect("clock lock").mark("reading");
         // Records are prepared as they are read; only their ids are kept.
         let mut batch = Batch::new();
         let ids = read(&self.input, |r| batch.push(&r))?;
         let trained = matches!(source, ModelSource::Train(_));
-        let bars = Bars(Mutex::new(None));
         let result = batch.run(source, &bars);
         bars.finish();
+        bars.clock.lock().expect("clock lock").mark("writing");
         write_atomically(&self.output, |w| write_clusters(w, &ids, &result))?;
         if let Some(path) = &self.explain {
             write_atomically(path, |w| write_pairs(w, &ids, &result))?;
@@ -112,6 +120,7 @@ impl Cmd {
                 Ok(w.write_all(result.model().to_json().as_bytes())?)
             })?;
         }
+        bars.clock.lock().expect("clock lock").report();
         let clusters = result.labels().iter().max().map_or(0, |&m| m + 1);
         eprintln!(
             "{} records, {} persons, {} pairs compared, in {:.1} s",
@@ -275,12 +284,15 @@ fn write_pairs(w: &mut impl Write, ids: &[String], d: &Dedup) -> anyhow::Result<
     Ok(())
 }
 
-/// One progress bar per stage of the matcher, on stderr.
-struct Bars(Mutex<Option<ProgressBar>>);
+/// One progress bar per stage of the matcher, on stderr, and the clock of the stages.
+struct Bars {
+    bar: Mutex<Option<ProgressBar>>,
+    clock: Mutex<Clock>,
+}
 
 impl Bars {
     fn finish(&self) {
-        if let Some(bar) = self.0.lock().expect("progress lock").take() {
+        if let Some(bar) = self.bar.lock().expect("progress lock").take() {
             bar.finish_and_clear();
         }
     }
@@ -288,7 +300,8 @@ impl Bars {
 
 impl sijil_match::Progress for Bars {
     fn stage(&self, name: &'static str, total: u64) {
-        let mut bar = self.0.lock().expect("progress lock");
+        self.clock.lock().expect("clock lock").mark(name);
+        let mut bar = self.bar.lock().expect("progress lock");
         if let Some(old) = bar.take() {
             old.finish_and_clear();
         }
@@ -296,10 +309,64 @@ impl sijil_match::Progress for Bars {
     }
 
     fn advance(&self, n: u64) {
-        if let Some(bar) = self.0.lock().expect("progress lock").as_ref() {
+        if let Some(bar) = self.bar.lock().expect("progress lock").as_ref() {
             bar.inc(n);
         }
     }
+}
+
+/// Wall and processor time of each stage, for `--verbose`: the benchmark's target is a time,
+/// and a change is only worth keeping when the stage it aims at gets faster.
+struct Clock {
+    on: bool,
+    /// Each stage's name, start and the process's processor time then.
+    marks: Vec<(&'static str, Instant, Option<f64>)>,
+}
+
+impl Clock {
+    fn new(on: bool) -> Self {
+        Clock {
+            on,
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        if self.on {
+            self.marks.push((name, Instant::now(), cpu_seconds()));
+        }
+    }
+
+    fn report(&mut self) {
+        if !self.on {
+            return;
+        }
+        self.mark("end");
+        for w in self.marks.windows(2) {
+            let (name, start, cpu0) = w[0];
+            let (_, end, cpu1) = w[1];
+            let cpu = match (cpu0, cpu1) {
+                (Some(a), Some(b)) => format!(", processor {:.2} s", b - a),
+                _ => String::new(),
+            };
+            eprintln!(
+                "{name:>12}: wall {:.2} s{cpu}",
+                end.duration_since(start).as_secs_f64()
+            );
+        }
+    }
+}
+
+/// The processor time (user and system) this process has used so far, where the system tells
+/// it (Linux: /proc/self/stat, in clock ticks of 1/100 s).
+fn cpu_seconds() -> Option<f64> {
+    let stat = fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces; the fields after it are plain numbers.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split(' ');
+    let utime: f64 = fields.nth(11)?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 #[cfg(test)]
@@ -315,6 +382,7 @@ mod tests {
             explain: Some(dir.join("pairs.csv")),
             model: Some(dir.join("model.json")),
             normalised_out: None,
+            verbose: true,
         }
     }
 
