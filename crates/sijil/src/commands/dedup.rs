@@ -1,8 +1,8 @@
 //! `sijil dedup`: finds every person once in a person-records file.
 //!
-//! The whole file is read and validated (a bad row refuses it, naming the line and the
-//! column) while a second thread prepares each record for matching; the matching itself is
-//! `sijil_match::Batch`. Every output is written beside its target and renamed into place at
+//! The whole file is read and validated, parts of it on every processor (a bad row refuses
+//! it, naming the line and the column), while the calling thread prepares each record for
+//! matching as its part is done; the matching itself is `sijil_match::Batch`. Every output is written beside its target and renamed into place at
 //! the end, so a failure leaves no partial file.
 
 use std::{
@@ -10,7 +10,7 @@ use std::{
     io::{BufWriter, Write},
     path::{Path, PathBuf},
     process::ExitCode,
-    sync::{Mutex, mpsc},
+    sync::Mutex,
     thread,
     time::Instant,
 };
@@ -18,10 +18,7 @@ use std::{
 use anyhow::Context;
 use clap::Args;
 use indicatif::ProgressBar;
-use sijil_core::{
-    PersonRecord,
-    interchange::{ReadError, RecordReader},
-};
+use sijil_core::{PersonRecord, interchange::read_parallel};
 use sijil_match::{Batch, Dedup, Model, ModelSource, Settings};
 use time::{OffsetDateTime, macros::offset};
 
@@ -74,7 +71,7 @@ impl Cmd {
                 let mut failed = None;
                 ids = read(&self.input, |r| {
                     let mut row = vec![r.record_id.clone()];
-                    row.extend(sijil_match::normalised(&r));
+                    row.extend(sijil_match::normalised(r));
                     if let Err(e) = out.write_record(&row) {
                         failed.get_or_insert(e);
                     }
@@ -106,7 +103,7 @@ impl Cmd {
         bars.clock.lock().expect("clock lock").mark("reading");
         // Records are prepared as they are read; only their ids are kept.
         let mut batch = Batch::new();
-        let ids = read(&self.input, |r| batch.push(&r))?;
+        let ids = read(&self.input, |r| batch.push(r))?;
         let trained = matches!(source, ModelSource::Train(_));
         let result = batch.run(source, &bars);
         bars.finish();
@@ -138,72 +135,32 @@ fn today() -> time::Date {
     OffsetDateTime::now_utc().to_offset(offset!(+3)).date()
 }
 
-/// Records passed from the reading thread at a time.
-const CHUNK: usize = 4096;
-
-/// Reads and validates the whole file on a thread of its own, handing each record to `each`
-/// as it comes (so that matching can prepare it meanwhile); returns the record ids in file
-/// order. A bad row refuses the file: the error lists up to [`MAX_ERRORS`] problems, each with
-/// its line and column, and `each` sees no record after the first bad row.
-fn read(path: &Path, mut each: impl FnMut(PersonRecord)) -> anyhow::Result<Vec<String>> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress::bytes(size, "reading");
-    let (tx, rx) = mpsc::sync_channel::<Vec<PersonRecord>>(8);
-    let reader_bar = bar.clone();
-    let errors = thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            let mut errors: Vec<ReadError> = Vec::new();
-            let mut stopped = false;
-            let rows = match RecordReader::new(reader_bar.wrap_read(file), today()) {
-                Ok(rows) => rows,
-                Err(e) => return (vec![e], true),
-            };
-            let mut chunk = Vec::with_capacity(CHUNK);
-            for row in rows {
-                match row {
-                    Ok(line) if errors.is_empty() => {
-                        chunk.push(line.record);
-                        if chunk.len() == CHUNK && tx.send(std::mem::take(&mut chunk)).is_err() {
-                            break;
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        let fatal = e.is_fatal();
-                        errors.push(e);
-                        if fatal || errors.len() == MAX_ERRORS {
-                            stopped = true;
-                            break;
-                        }
-                    }
-                }
-            }
-            if errors.is_empty() && !chunk.is_empty() {
-                let _ = tx.send(chunk);
-            }
-            (errors, stopped)
-        });
-        let mut ids = Vec::new();
-        for chunk in rx {
-            for r in chunk {
-                ids.push(r.record_id.clone());
-                each(r);
-            }
+/// Reads and validates the whole file, parts of it on every processor at once, handing each
+/// record to `each` in file order as its part is done (so that matching prepares it while
+/// later parts are read); returns the record ids in file order. A bad row refuses the file:
+/// the error lists up to [`MAX_ERRORS`] problems, each with its line and column, and `each`
+/// sees no record after the first bad row.
+fn read(path: &Path, mut each: impl FnMut(&PersonRecord)) -> anyhow::Result<Vec<String>> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bar = progress::items(0, "reading");
+    let threads = thread::available_parallelism().map_or(1, |n| n.get());
+    let mut ids = Vec::new();
+    let result = read_parallel(&bytes, today(), threads, MAX_ERRORS, |records| {
+        bar.inc(records.len() as u64);
+        for r in records {
+            each(&r.record);
+            ids.push(r.record.record_id);
         }
-        let (errors, stopped) = reader.join().expect("the reading thread does not panic");
-        (ids, errors, stopped)
     });
     bar.finish_and_clear();
-    let (ids, errors, stopped) = errors;
-    if errors.is_empty() {
+    let Err(errors) = result else {
         return Ok(ids);
-    }
+    };
     let mut msg = format!("{} was refused; nothing was written", path.display());
-    for err in &errors {
+    for err in errors.errors() {
         msg.push_str(&format!("\n  {}\n  {}", err.message_ar(), err.message_en()));
     }
-    if stopped {
+    if errors.stopped_early() {
         msg.push_str("\n  (reading stopped here; there may be more errors)");
     }
     anyhow::bail!(msg)
