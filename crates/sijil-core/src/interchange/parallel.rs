@@ -13,7 +13,8 @@ use std::{
     collections::{BTreeMap, HashMap},
     io::BufReader,
     sync::{
-        atomic::{AtomicBool, AtomicUsize, Ordering},
+        Mutex,
+        atomic::{AtomicBool, Ordering},
         mpsc,
     },
     thread,
@@ -74,27 +75,41 @@ fn read_in_parts(
         stopped_early: true,
     })?;
     let start = usize::try_from(header.bytes).expect("a slice's length fits in usize");
-    let parts = split(
-        input,
-        start,
-        header.line,
-        header.after_cr,
-        part_bytes.max(1),
-    );
-    let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
+    // Parts go to the workers as the cutting finds them, so that reading starts at once.
+    let (part_tx, part_rx) = mpsc::channel::<(usize, Part)>();
+    let part_rx = Mutex::new(part_rx);
     let (tx, rx) = mpsc::channel::<(usize, Done)>();
     let shared = (header.header.clone(), header.targets.clone());
     thread::scope(|scope| {
+        let stop = &stop;
+        scope.spawn(move || {
+            let mut i = 0;
+            split(
+                input,
+                start,
+                header.line,
+                header.after_cr,
+                part_bytes.max(1),
+                |part| {
+                    let sent = part_tx.send((i, part)).is_ok();
+                    i += 1;
+                    sent && !stop.load(Ordering::Relaxed)
+                },
+            );
+        });
         for _ in 0..threads.max(1) {
-            let (tx, parts, next, stop, shared) = (tx.clone(), &parts, &next, &stop, &shared);
+            let (tx, part_rx, shared) = (tx.clone(), &part_rx, &shared);
             scope.spawn(move || {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= parts.len() || stop.load(Ordering::Relaxed) {
+                    let next = part_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((i, part))) = next else {
+                        break;
+                    };
+                    if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    let done = read_part(input, &parts[i], today, shared, max_errors);
+                    let done = read_part(input, &part, today, shared, max_errors);
                     if tx.send((i, done)).is_err() {
                         break;
                     }
@@ -102,7 +117,7 @@ fn read_in_parts(
             });
         }
         drop(tx);
-        let result = merge(rx, parts.len(), max_errors, &mut each);
+        let result = merge(rx, max_errors, &mut each);
         stop.store(true, Ordering::Relaxed);
         result
     })
@@ -111,20 +126,25 @@ fn read_in_parts(
 /// Merges the parts in file order as they come.
 fn merge(
     rx: mpsc::Receiver<(usize, Done)>,
-    parts: usize,
     max_errors: usize,
     each: &mut impl FnMut(Vec<LineRecord>),
 ) -> Result<(), ReadErrors> {
     let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
     let mut seen: HashMap<Box<str>, u64> = HashMap::new();
     let mut errors: Vec<ReadError> = Vec::new();
-    for i in 0..parts {
+    for i in 0.. {
         let done = loop {
             if let Some(done) = waiting.remove(&i) {
-                break done;
+                break Some(done);
             }
-            let (j, done) = rx.recv().expect("a worker reads every part it takes");
+            // Every part is read and merged once the workers are gone.
+            let Ok((j, done)) = rx.recv() else {
+                break None;
+            };
             waiting.insert(j, done);
+        };
+        let Some(done) = done else {
+            break;
         };
         let mut records = Vec::with_capacity(if errors.is_empty() {
             done.rows.len()
@@ -248,16 +268,17 @@ enum Scan {
     QuoteInQuoted,
 }
 
-/// Cuts `input[start..]` into parts of about `part_bytes` at row boundaries; `line` and
-/// `after_cr` are the reader's line state at `start`.
+/// Cuts `input[start..]` into parts of about `part_bytes` at row boundaries and hands each
+/// to `emit`, in order, until it returns false; `line` and `after_cr` are the reader's line
+/// state at `start`.
 fn split(
     input: &[u8],
     start: usize,
     mut line: u64,
     mut after_cr: bool,
     part_bytes: usize,
-) -> Vec<Part> {
-    let mut parts = Vec::new();
+    mut emit: impl FnMut(Part) -> bool,
+) {
     let mut part = Part {
         start,
         end: start,
@@ -283,7 +304,9 @@ fn split(
             pos += 1;
         }
         if pos < input.len() {
-            parts.push(Part { end: pos, ..part });
+            if !emit(Part { end: pos, ..part }) {
+                return;
+            }
             part = Part {
                 start: pos,
                 end: pos,
@@ -292,13 +315,11 @@ fn split(
             };
         }
     }
-    if part.start < input.len() || parts.is_empty() {
-        parts.push(Part {
-            end: input.len(),
-            ..part
-        });
-    }
-    parts
+    // The last part (empty when the header ends the file, so that its end is still read).
+    emit(Part {
+        end: input.len(),
+        ..part
+    });
 }
 
 #[inline]
