@@ -290,14 +290,20 @@ pub(crate) fn vector<L: Lookup + ?Sized>(
             sa.names[FIRST],
             sb.names[FATHER],
         );
-        let y = name_level(
-            v,
-            given,
-            an[FATHER],
-            bn[FIRST],
-            sa.names[FATHER],
-            sb.names[FIRST],
-        );
+        // Most pairs are two people: the second crosswise comparison is needed only when the
+        // first agrees.
+        let y = if nl::agrees(x) {
+            name_level(
+                v,
+                given,
+                an[FATHER],
+                bn[FIRST],
+                sa.names[FATHER],
+                sb.names[FIRST],
+            )
+        } else {
+            nl::NULL
+        };
         if nl::agrees(x) && nl::agrees(y) {
             // The better agreement is called the first name's, so that the order of the two
             // records does not matter.
