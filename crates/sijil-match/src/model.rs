@@ -68,7 +68,7 @@ pub struct Settings {
     ///
     /// Twenty by default: among a million people (1.65 million records) it compares 28
     /// million pairs instead of the 49 million of a cap of 200, and pairwise F1 moved from
-    /// 0.9770 to 0.9774 on the generator's file, and from 0.9763 to 0.9758 on the same file
+    /// 0.9770 to 0.9774 on the generator's file, and from 0.9763 to 0.9759 on the same file
     /// shuffled (where a person's records lie far apart); see bench/RESULTS.md.
     pub block_cap: usize,
 }
