@@ -29,8 +29,8 @@ use super::{LineRecord, ReadError, ReadErrorKind, ReadErrors, RecordReader, line
 const PART_BYTES: usize = 1 << 20;
 
 /// Reads a whole person-records file held in memory on `threads` threads (at least one),
-/// with the result of [`super::read_all_collecting`] on the same bytes: the same records, or the same
-/// errors in the same order with the same lines, stopping at the same place.
+/// with the result of [`super::read_all_collecting`] on the same bytes: the same records, or
+/// the same errors in the same order with the same lines, stopping at the same place.
 ///
 /// `each` receives the records in file order, a part of the file at a time, while later parts
 /// are still being read (so that the caller can work on them meanwhile); after the first error

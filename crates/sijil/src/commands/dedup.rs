@@ -2,8 +2,9 @@
 //!
 //! The whole file is read and validated, parts of it on every processor (a bad row refuses
 //! it, naming the line and the column), while the calling thread prepares each record for
-//! matching as its part is done; the matching itself is `sijil_match::Batch`. Every output is written beside its target and renamed into place at
-//! the end, so a failure leaves no partial file.
+//! matching as its part is done; the matching itself is `sijil_match::Batch`. Every output is
+//! written beside its target and renamed into place at the end, so a failure leaves no
+//! partial file.
 
 use std::{
     fs::{self, File},
