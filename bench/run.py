@@ -19,6 +19,7 @@ import argparse
 import csv
 import os
 import platform
+import random
 import re
 import subprocess
 import sys
@@ -35,8 +36,11 @@ def sh(cmd, env=None, **kw):
     return subprocess.run(cmd, check=True, env=env, **kw)
 
 
-def timed(cmd, threads, env_extra=None):
-    """Runs cmd under /usr/bin/time -v on `threads` threads; returns (wall s, cpu s, peak MiB)."""
+def timed(cmd, threads, env_extra=None, stages=None):
+    """Runs cmd under /usr/bin/time -v on `threads` threads; returns (wall s, cpu s, peak MiB).
+
+    With `stages` (a list), appends the (stage, wall s, processor s) lines that
+    `sijil dedup --verbose` prints."""
     env = dict(os.environ)
     env["RAYON_NUM_THREADS"] = str(threads)
     env.update(env_extra or {})
@@ -50,6 +54,9 @@ def timed(cmd, threads, env_extra=None):
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
     user = float(re.search(r"User time \(seconds\): ([\d.]+)", p.stderr).group(1))
     system = float(re.search(r"System time \(seconds\): ([\d.]+)", p.stderr).group(1))
+    if stages is not None:
+        for m in re.finditer(r"^\s*(\w+): wall ([\d.]+) s, processor ([\d.]+) s$", p.stderr, re.M):
+            stages.append((m.group(1), float(m.group(2)), float(m.group(3))))
     parts = [float(x) for x in wall.group(1).split(":")]
     secs = sum(x * 60 ** i for i, x in enumerate(reversed(parts)))
     return secs, user + system, int(rss.group(1)) / 1024
@@ -130,10 +137,13 @@ def main():
     ap.add_argument("--data", default=str(BENCH / "data"))
     ap.add_argument("--no-splink", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
+    ap.add_argument("--no-shuffled", action="store_true",
+                    help="skip the run on the largest file with its rows shuffled")
     args = ap.parse_args()
     sijil = sijil_binary()
     py = os.environ.get("SPLINK_PYTHON", "python3")
     rows = []
+    stage_rows = []
     for n in [int(x) for x in args.sizes.split(",")]:
         d = Path(args.data) / f"{n}-{args.seed}"
         if not (d / "records.csv").exists():
@@ -143,14 +153,39 @@ def main():
         model = d / "model.json"
         if model.exists():
             model.unlink()  # so that the timed run learns its model (and saves it)
+        stages = []
         wall, cpu, mem = timed(
-            [str(sijil), "dedup", "--input", str(d / "records.csv"), "--output", str(d / "sijil.csv"),
-             "--model", str(model)],
+            [str(sijil), "dedup", "--verbose", "--input", str(d / "records.csv"), "--output",
+             str(d / "sijil.csv"), "--model", str(model)],
             args.threads,
+            stages=stages,
         )
+        stage_rows.append((len(truth), stages))
         s = scores(read_clusters(d / "sijil.csv"), truth)
         rows.append((len(truth), "Sijil", "as produced", *s, wall, cpu, mem))
         print(f"  sijil: {s} {wall:.1f}s {cpu:.1f}s cpu {mem:.0f} MiB", file=sys.stderr)
+        if n == max(int(x) for x in args.sizes.split(",")) and not args.no_shuffled:
+            # The same file with its rows in random order: the generator writes a person's
+            # records near each other, and blocking caps the records a group compares.
+            shuffled = d / "records-shuffled.csv"
+            if not shuffled.exists():
+                with open(d / "records.csv", newline="") as f:
+                    lines = f.readlines()
+                body = lines[1:]
+                random.Random(args.seed).shuffle(body)
+                with open(shuffled, "w", newline="") as f:
+                    f.writelines(lines[:1] + body)
+            shuffled_model = d / "model-shuffled.json"
+            if shuffled_model.exists():
+                shuffled_model.unlink()
+            wall, cpu, mem = timed(
+                [str(sijil), "dedup", "--input", str(shuffled), "--output", str(d / "sijil-shuffled.csv"),
+                 "--model", str(shuffled_model)],
+                args.threads,
+            )
+            s = scores(read_clusters(d / "sijil-shuffled.csv"), truth)
+            rows.append((len(truth), "Sijil", "rows shuffled", *s, wall, cpu, mem))
+            print(f"  sijil, rows shuffled: {s} {wall:.1f}s {cpu:.1f}s cpu {mem:.0f} MiB", file=sys.stderr)
         if args.no_splink:
             continue
         sh([str(sijil), "dedup", "--input", str(d / "records.csv"), "--output", os.devnull,
@@ -172,6 +207,19 @@ def main():
         table.append(
             f"| {recs:,} | {tool} | {how} | {p:.4f} | {r:.4f} | {f:.4f} | {b3:.4f} | {wall:.1f} s | {cpu:.1f} s | {mem:,.0f} MiB |"
         )
+    names = []
+    for _, stages in stage_rows:
+        for name, _, _ in stages:
+            if name not in names:
+                names.append(name)
+    stage_table = [
+        "| records | " + " | ".join(names) + " |",
+        "|---:|" + "---:|" * len(names),
+    ]
+    for recs, stages in stage_rows:
+        by = {name: (w, c) for name, w, c in stages}
+        cells = [f"{by[x][0]:.2f} / {by[x][1]:.2f}" if x in by else "" for x in names]
+        stage_table.append(f"| {recs:,} | " + " | ".join(cells) + " |")
     latency = ""
     if not args.no_latency:
         # Incremental resolution and search against the largest population, one query at a
@@ -209,13 +257,22 @@ def main():
         "which bounds its recall whatever its blocking."
     )
     body = "# Benchmark results\n\n" + note + "\n\n" + how + "\n\n" + "\n".join(table) + "\n"
+    body += (
+        "\nSijil's stages (`sijil dedup --verbose`), wall / processor seconds; reading includes "
+        "preparing the records for matching, which overlaps it:\n\n" + "\n".join(stage_table) + "\n"
+    )
     if latency:
         body += (
             f"\nIncremental resolution and search against the registry of the largest population "
             f"(all records but the last 2,000, which are resolved and searched for; one query at a time, "
             f"`cargo run --release -p sijil-match --example latency`):\n\n{latency}\n"
         )
-    (BENCH / "RESULTS.md").write_text(body)
+    # Notes written by hand below the marker survive a new run.
+    results = BENCH / "RESULTS.md"
+    marker = "<!-- notes: kept by run.py -->"
+    if results.exists() and marker in results.read_text():
+        body += "\n" + marker + results.read_text().split(marker, 1)[1]
+    results.write_text(body)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@ use std::{
 use csv_core::ReadRecordResult;
 use time::Date;
 
+mod parallel;
+
+pub use parallel::read_parallel;
+
 use crate::{
     record::{COLUMNS, NumberPolicy, PersonRecord, RecordRow},
     validation::{FieldError, ValidationErrors},

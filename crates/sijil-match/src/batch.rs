@@ -150,7 +150,7 @@ pub fn train_model(records: &[PersonRecord], settings: Settings) -> Model {
     }
     let block_keys: Vec<_> = data.recs.par_iter().map(|r| keys(&data.vocab, r)).collect();
     let groups = Groups::build(block_keys);
-    train(&data, &groups, settings)
+    train(&data, &groups, settings).0
 }
 
 /// A batch being filled record by record, so that a caller can prepare records while it is
@@ -188,20 +188,24 @@ impl Batch {
 }
 
 fn run(data: Data, source: ModelSource, progress: &dyn Progress) -> Dedup {
+    progress.stage("blocking", 0);
     let block_keys: Vec<_> = data.recs.par_iter().map(|r| keys(&data.vocab, r)).collect();
     let groups = Groups::build(block_keys);
-    let model = match source {
-        ModelSource::Use(m) => m,
+    let (model, stats) = match source {
+        ModelSource::Use(m) => {
+            progress.stage("frequencies", 0);
+            let stats: Vec<Stats> = data
+                .recs
+                .par_iter()
+                .map(|r| m.tf.stats(&data.vocab, r))
+                .collect();
+            (m, stats)
+        }
         ModelSource::Train(settings) => {
             progress.stage("training", 0);
             train(&data, &groups, settings)
         }
     };
-    let stats: Vec<Stats> = data
-        .recs
-        .par_iter()
-        .map(|r| model.tf.stats(&data.vocab, r))
-        .collect();
     let (pairs, compared) = score_all(&data, &stats, &groups, &model, progress);
     progress.stage("clustering", data.recs.len() as u64);
     let (forest, decisions) = cluster(&data, &stats, &model, &pairs, progress);

@@ -290,14 +290,20 @@ pub(crate) fn vector<L: Lookup + ?Sized>(
             sa.names[FIRST],
             sb.names[FATHER],
         );
-        let y = name_level(
-            v,
-            given,
-            an[FATHER],
-            bn[FIRST],
-            sa.names[FATHER],
-            sb.names[FIRST],
-        );
+        // Most pairs are two people: the second crosswise comparison is needed only when the
+        // first agrees.
+        let y = if nl::agrees(x) {
+            name_level(
+                v,
+                given,
+                an[FATHER],
+                bn[FIRST],
+                sa.names[FATHER],
+                sb.names[FIRST],
+            )
+        } else {
+            nl::NULL
+        };
         if nl::agrees(x) && nl::agrees(y) {
             // The better agreement is called the first name's, so that the order of the two
             // records does not matter.
@@ -445,39 +451,53 @@ fn within_one(a: &[u8], b: &[u8]) -> bool {
 /// `sijil_names::compare` through a small per-thread cache: a registry compares the same
 /// few thousand common spellings with each other millions of times. The cache is direct-mapped
 /// (a slot per hash, the newest pair wins) so that it stays in the processor's cache; a
-/// bigger, exact one costs more in memory traffic than the comparisons it saves. Ids of a
-/// resolver's temporary spellings (high bit set) are not cached.
+/// bigger, exact one costs more in memory traffic than the comparisons it saves. A slot is 16
+/// bytes, four to a cache line, so that its 64K slots fit in a megabyte. Ids of a resolver's
+/// temporary spellings (high bit set) are not cached.
 fn cached_compare(table: u32, x: u32, y: u32, a: &NameKey, b: &NameKey) -> Comparison {
     use std::cell::RefCell;
-    const BITS: u32 = 15;
+    const BITS: u32 = 16;
+    #[derive(Clone, Copy)]
+    struct Slot {
+        /// The two ids, smaller first; `table` 0 marks an empty slot (table ids are never 0).
+        pair: u64,
+        table: u32,
+        result: Comparison,
+    }
     thread_local! {
-        static CACHE: RefCell<Vec<(u128, Comparison)>> = const { RefCell::new(Vec::new()) };
+        static CACHE: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
     }
     if (x | y) & (1 << 31) != 0 {
         return compare(a, b);
     }
     let (lo, hi) = (x.min(y), x.max(y));
-    // Table ids are never 0, so an empty slot matches nothing.
-    let k = (u128::from(table) << 64) | (u128::from(lo) << 32) | u128::from(hi);
-    let slot = (crate::hash::mix(crate::hash::combine(
-        u64::from(table),
-        (u64::from(lo) << 32) | u64::from(hi),
-    )) >> (64 - BITS)) as usize;
+    let pair = (u64::from(lo) << 32) | u64::from(hi);
+    let slot =
+        (crate::hash::mix(crate::hash::combine(u64::from(table), pair)) >> (64 - BITS)) as usize;
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.is_empty() {
-            let empty = Comparison {
-                level: Level::Null,
-                edits: None,
+            let empty = Slot {
+                pair: 0,
+                table: 0,
+                result: Comparison {
+                    level: Level::Null,
+                    edits: None,
+                },
             };
-            c.resize(1 << BITS, (0, empty));
+            c.resize(1 << BITS, empty);
         }
-        if c[slot].0 == k {
-            return c[slot].1;
+        let s = c[slot];
+        if s.table == table && s.pair == pair {
+            return s.result;
         }
-        let r = compare(a, b);
-        c[slot] = (k, r);
-        r
+        let result = compare(a, b);
+        c[slot] = Slot {
+            pair,
+            table,
+            result,
+        };
+        result
     })
 }
 

@@ -37,8 +37,9 @@ impl Rng {
     }
 }
 
-/// Trains a model on prepared data. `progress` is told each stage's name.
-pub(crate) fn train(data: &Data, groups: &Groups, settings: Settings) -> Model {
+/// Trains a model on prepared data; returns it with the records' frequencies under it (which
+/// the batch would otherwise count again).
+pub(crate) fn train(data: &Data, groups: &Groups, settings: Settings) -> (Model, Vec<Stats>) {
     let tf = TermFrequencies::build(&data.vocab, &data.recs);
     let stats: Vec<Stats> = data
         .recs
@@ -87,7 +88,8 @@ pub(crate) fn train(data: &Data, groups: &Groups, settings: Settings) -> Model {
         iterations,
         expected_matches: expected,
     };
-    Model::assemble(settings, prior, p.m, p.u, p.rest, tf, report)
+    let model = Model::assemble(settings, prior, p.m, p.u, p.rest, tf, report);
+    (model, stats)
 }
 
 /// The share of matching pairs among records that carry a valid national number: pairs that

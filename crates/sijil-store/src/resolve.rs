@@ -35,10 +35,16 @@ static SYNTHETIC_MODEL: std::sync::OnceLock<(Model, usize)> = std::sync::OnceLoc
 /// that is 97 % noise is not worked; a national one would hold millions.
 pub const REVIEW_THRESHOLD: f64 = -3.0;
 
+/// Records of one blocking group a new record is compared with (the latest ones). The batch
+/// takes 20 for speed; one record at a time can afford more, and a registry's common-name
+/// groups are long (measured at 200 on 1.6 million records: median 0.08 ms, p99 1 ms).
+pub const BLOCK_CAP: usize = 200;
+
 /// The settings the registry learns its models with.
 fn registry_settings() -> Settings {
     Settings {
         review_threshold: REVIEW_THRESHOLD,
+        block_cap: BLOCK_CAP,
         ..Settings::default()
     }
 }

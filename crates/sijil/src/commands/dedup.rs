@@ -1,16 +1,17 @@
 //! `sijil dedup`: finds every person once in a person-records file.
 //!
-//! The whole file is read and validated (a bad row refuses it, naming the line and the
-//! column) while a second thread prepares each record for matching; the matching itself is
-//! `sijil_match::Batch`. Every output is written beside its target and renamed into place at
-//! the end, so a failure leaves no partial file.
+//! The whole file is read and validated, parts of it on every processor (a bad row refuses
+//! it, naming the line and the column), while the calling thread prepares each record for
+//! matching as its part is done; the matching itself is `sijil_match::Batch`. Every output is
+//! written beside its target and renamed into place at the end, so a failure leaves no
+//! partial file.
 
 use std::{
     fs::{self, File},
     io::{BufWriter, Write},
     path::{Path, PathBuf},
     process::ExitCode,
-    sync::{Mutex, mpsc},
+    sync::Mutex,
     thread,
     time::Instant,
 };
@@ -18,10 +19,7 @@ use std::{
 use anyhow::Context;
 use clap::Args;
 use indicatif::ProgressBar;
-use sijil_core::{
-    PersonRecord,
-    interchange::{ReadError, RecordReader},
-};
+use sijil_core::{PersonRecord, interchange::read_parallel};
 use sijil_match::{Batch, Dedup, Model, ModelSource, Settings};
 use time::{OffsetDateTime, macros::offset};
 
@@ -56,6 +54,9 @@ pub struct Cmd {
     /// tools).
     #[arg(long, value_name = "FILE", hide = true)]
     normalised_out: Option<PathBuf>,
+    /// Print the wall and processor time of each stage on stderr (to see where time goes).
+    #[arg(long)]
+    verbose: bool,
 }
 
 impl Cmd {
@@ -71,7 +72,7 @@ impl Cmd {
                 let mut failed = None;
                 ids = read(&self.input, |r| {
                     let mut row = vec![r.record_id.clone()];
-                    row.extend(sijil_match::normalised(&r));
+                    row.extend(sijil_match::normalised(r));
                     if let Err(e) = out.write_record(&row) {
                         failed.get_or_insert(e);
                     }
@@ -96,13 +97,18 @@ impl Cmd {
             }
             _ => ModelSource::Train(Settings::default()),
         };
+        let bars = Bars {
+            bar: Mutex::new(None),
+            clock: Mutex::new(Clock::new(self.verbose)),
+        };
+        bars.clock.lock().expect("clock lock").mark("reading");
         // Records are prepared as they are read; only their ids are kept.
         let mut batch = Batch::new();
-        let ids = read(&self.input, |r| batch.push(&r))?;
+        let ids = read(&self.input, |r| batch.push(r))?;
         let trained = matches!(source, ModelSource::Train(_));
-        let bars = Bars(Mutex::new(None));
         let result = batch.run(source, &bars);
         bars.finish();
+        bars.clock.lock().expect("clock lock").mark("writing");
         write_atomically(&self.output, |w| write_clusters(w, &ids, &result))?;
         if let Some(path) = &self.explain {
             write_atomically(path, |w| write_pairs(w, &ids, &result))?;
@@ -112,6 +118,7 @@ impl Cmd {
                 Ok(w.write_all(result.model().to_json().as_bytes())?)
             })?;
         }
+        bars.clock.lock().expect("clock lock").report();
         let clusters = result.labels().iter().max().map_or(0, |&m| m + 1);
         eprintln!(
             "{} records, {} persons, {} pairs compared, in {:.1} s",
@@ -129,72 +136,32 @@ fn today() -> time::Date {
     OffsetDateTime::now_utc().to_offset(offset!(+3)).date()
 }
 
-/// Records passed from the reading thread at a time.
-const CHUNK: usize = 4096;
-
-/// Reads and validates the whole file on a thread of its own, handing each record to `each`
-/// as it comes (so that matching can prepare it meanwhile); returns the record ids in file
-/// order. A bad row refuses the file: the error lists up to [`MAX_ERRORS`] problems, each with
-/// its line and column, and `each` sees no record after the first bad row.
-fn read(path: &Path, mut each: impl FnMut(PersonRecord)) -> anyhow::Result<Vec<String>> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = progress::bytes(size, "reading");
-    let (tx, rx) = mpsc::sync_channel::<Vec<PersonRecord>>(8);
-    let reader_bar = bar.clone();
-    let errors = thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            let mut errors: Vec<ReadError> = Vec::new();
-            let mut stopped = false;
-            let rows = match RecordReader::new(reader_bar.wrap_read(file), today()) {
-                Ok(rows) => rows,
-                Err(e) => return (vec![e], true),
-            };
-            let mut chunk = Vec::with_capacity(CHUNK);
-            for row in rows {
-                match row {
-                    Ok(line) if errors.is_empty() => {
-                        chunk.push(line.record);
-                        if chunk.len() == CHUNK && tx.send(std::mem::take(&mut chunk)).is_err() {
-                            break;
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        let fatal = e.is_fatal();
-                        errors.push(e);
-                        if fatal || errors.len() == MAX_ERRORS {
-                            stopped = true;
-                            break;
-                        }
-                    }
-                }
-            }
-            if errors.is_empty() && !chunk.is_empty() {
-                let _ = tx.send(chunk);
-            }
-            (errors, stopped)
-        });
-        let mut ids = Vec::new();
-        for chunk in rx {
-            for r in chunk {
-                ids.push(r.record_id.clone());
-                each(r);
-            }
+/// Reads and validates the whole file, parts of it on every processor at once, handing each
+/// record to `each` in file order as its part is done (so that matching prepares it while
+/// later parts are read); returns the record ids in file order. A bad row refuses the file:
+/// the error lists up to [`MAX_ERRORS`] problems, each with its line and column, and `each`
+/// sees no record after the first bad row.
+fn read(path: &Path, mut each: impl FnMut(&PersonRecord)) -> anyhow::Result<Vec<String>> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bar = progress::items(0, "reading");
+    let threads = thread::available_parallelism().map_or(1, |n| n.get());
+    let mut ids = Vec::new();
+    let result = read_parallel(&bytes, today(), threads, MAX_ERRORS, |records| {
+        bar.inc(records.len() as u64);
+        for r in records {
+            each(&r.record);
+            ids.push(r.record.record_id);
         }
-        let (errors, stopped) = reader.join().expect("the reading thread does not panic");
-        (ids, errors, stopped)
     });
     bar.finish_and_clear();
-    let (ids, errors, stopped) = errors;
-    if errors.is_empty() {
+    let Err(errors) = result else {
         return Ok(ids);
-    }
+    };
     let mut msg = format!("{} was refused; nothing was written", path.display());
-    for err in &errors {
+    for err in errors.errors() {
         msg.push_str(&format!("\n  {}\n  {}", err.message_ar(), err.message_en()));
     }
-    if stopped {
+    if errors.stopped_early() {
         msg.push_str("\n  (reading stopped here; there may be more errors)");
     }
     anyhow::bail!(msg)
@@ -275,12 +242,15 @@ fn write_pairs(w: &mut impl Write, ids: &[String], d: &Dedup) -> anyhow::Result<
     Ok(())
 }
 
-/// One progress bar per stage of the matcher, on stderr.
-struct Bars(Mutex<Option<ProgressBar>>);
+/// One progress bar per stage of the matcher, on stderr, and the clock of the stages.
+struct Bars {
+    bar: Mutex<Option<ProgressBar>>,
+    clock: Mutex<Clock>,
+}
 
 impl Bars {
     fn finish(&self) {
-        if let Some(bar) = self.0.lock().expect("progress lock").take() {
+        if let Some(bar) = self.bar.lock().expect("progress lock").take() {
             bar.finish_and_clear();
         }
     }
@@ -288,7 +258,8 @@ impl Bars {
 
 impl sijil_match::Progress for Bars {
     fn stage(&self, name: &'static str, total: u64) {
-        let mut bar = self.0.lock().expect("progress lock");
+        self.clock.lock().expect("clock lock").mark(name);
+        let mut bar = self.bar.lock().expect("progress lock");
         if let Some(old) = bar.take() {
             old.finish_and_clear();
         }
@@ -296,10 +267,64 @@ impl sijil_match::Progress for Bars {
     }
 
     fn advance(&self, n: u64) {
-        if let Some(bar) = self.0.lock().expect("progress lock").as_ref() {
+        if let Some(bar) = self.bar.lock().expect("progress lock").as_ref() {
             bar.inc(n);
         }
     }
+}
+
+/// Wall and processor time of each stage, for `--verbose`: the benchmark's target is a time,
+/// and a change is only worth keeping when the stage it aims at gets faster.
+struct Clock {
+    on: bool,
+    /// Each stage's name, start and the process's processor time then.
+    marks: Vec<(&'static str, Instant, Option<f64>)>,
+}
+
+impl Clock {
+    fn new(on: bool) -> Self {
+        Clock {
+            on,
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        if self.on {
+            self.marks.push((name, Instant::now(), cpu_seconds()));
+        }
+    }
+
+    fn report(&mut self) {
+        if !self.on {
+            return;
+        }
+        self.mark("end");
+        for w in self.marks.windows(2) {
+            let (name, start, cpu0) = w[0];
+            let (_, end, cpu1) = w[1];
+            let cpu = match (cpu0, cpu1) {
+                (Some(a), Some(b)) => format!(", processor {:.2} s", b - a),
+                _ => String::new(),
+            };
+            eprintln!(
+                "{name:>12}: wall {:.2} s{cpu}",
+                end.duration_since(start).as_secs_f64()
+            );
+        }
+    }
+}
+
+/// The processor time (user and system) this process has used so far, where the system tells
+/// it (Linux: /proc/self/stat, in clock ticks of 1/100 s).
+fn cpu_seconds() -> Option<f64> {
+    let stat = fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces; the fields after it are plain numbers.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split(' ');
+    let utime: f64 = fields.nth(11)?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 #[cfg(test)]
@@ -315,6 +340,7 @@ mod tests {
             explain: Some(dir.join("pairs.csv")),
             model: Some(dir.join("model.json")),
             normalised_out: None,
+            verbose: true,
         }
     }
 
