@@ -38,6 +38,11 @@ pub enum Permission {
     ReadAudit,
     /// Read operational metrics.
     ViewMetrics,
+    /// Issue documents, take and check passport applications, approve another officer's
+    /// application, record a document's delivery, loss, theft or cancellation.
+    IssueDocuments,
+    /// Raise and lift alerts on people.
+    ManageAlerts,
 }
 
 impl Role {
@@ -49,7 +54,10 @@ impl Role {
         use Permission::*;
         match self {
             Role::Administrator => !matches!(permission, ReadAudit),
-            Role::Clerk => matches!(permission, RegisterRecord | ReadPerson | RecordEvent),
+            Role::Clerk => matches!(
+                permission,
+                RegisterRecord | ReadPerson | RecordEvent | IssueDocuments
+            ),
             Role::Auditor => matches!(permission, ReadPerson | ReadAudit | ViewMetrics),
         }
     }

@@ -8,14 +8,20 @@
 pub mod auth;
 pub mod bootstrap;
 mod error;
+pub mod issuance;
 mod json;
+pub mod keyring;
 mod lockout;
 mod middleware;
 mod routes;
 mod service;
 pub mod web;
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use axum::{Router, extract::DefaultBodyLimit};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -57,6 +63,8 @@ pub struct AppState<S> {
     config: Arc<ServerConfig>,
     lockout: Arc<lockout::Lockout>,
     metrics: PrometheusHandle,
+    /// The signing keys (documents and lists); `None` where this server issues nothing.
+    keyring: Option<Arc<Mutex<keyring::Keyring>>>,
 }
 
 impl<S: Store> AppState<S> {
@@ -67,7 +75,24 @@ impl<S: Store> AppState<S> {
             config: Arc::new(config),
             lockout: Arc::default(),
             metrics: middleware::metrics_handle(),
+            keyring: None,
         }
+    }
+
+    /// Lets this server issue documents and sign lists with the keys in `keyring`.
+    pub fn with_keyring(mut self, keyring: keyring::Keyring) -> Self {
+        self.keyring = Some(Arc::new(Mutex::new(keyring)));
+        self
+    }
+
+    /// The keyring, or the error a request gets when this server has none.
+    fn keys(&self) -> Result<&Mutex<keyring::Keyring>, AppError> {
+        self.keyring.as_deref().ok_or_else(|| {
+            AppError::Conflict(
+                "this server holds no signing keys; documents are issued at the central registry"
+                    .into(),
+            )
+        })
     }
 }
 
