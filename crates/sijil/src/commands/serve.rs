@@ -51,7 +51,11 @@ impl Cmd {
             .await
             .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
         println!("Sijil is listening on http://{}", listener.local_addr()?);
-        let state = AppState::new(store.clone(), settings.server_config());
+        let mut keyring = super::keys::open_keyring(data_dir)?;
+        keyring
+            .ensure_all(OffsetDateTime::now_utc())
+            .context("cannot make the signing keys")?;
+        let state = AppState::new(store.clone(), settings.server_config()).with_keyring(keyring);
         sijil_server::serve(listener, state, shutdown_signal())
             .await
             .context("the server failed")?;
