@@ -259,6 +259,8 @@ fn parse_id(id: &str) -> Result<Uuid, WebError> {
 #[derive(Deserialize)]
 pub(super) struct Flags {
     recorded: Option<String>,
+    /// Why issuing a document from this page failed (see `documents::issue_card`).
+    document_error: Option<String>,
 }
 
 async fn person_page<S: Store>(
@@ -290,9 +292,12 @@ pub(super) async fn page<S: Store>(
     Path(id): Path<String>,
     Query(flags): Query<Flags>,
 ) -> Result<Response, WebError> {
-    let notice = match flags.recorded.as_deref() {
-        Some(_) => user.ctx().t.t("event-recorded"),
-        None => String::new(),
+    let notice = match (flags.recorded.as_deref(), flags.document_error.as_deref()) {
+        (Some(_), _) => user.ctx().t.t("event-recorded"),
+        (_, Some(code @ ("incomplete" | "step" | "second-officer" | "note-needed"))) => {
+            user.ctx().t.t(&format!("document-error-{code}"))
+        }
+        _ => String::new(),
     };
     let page = person_page(
         &state,

@@ -4,5 +4,6 @@
 mod helpers;
 
 mod browser;
+mod documents;
 mod flows;
 mod security;
