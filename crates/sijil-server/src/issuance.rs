@@ -65,17 +65,58 @@ fn names(view: &PersonView) -> Result<PersonName, AppError> {
     })
 }
 
-/// The Latin rendering of an Arabic name printed on documents: the ICAO transliteration (the
-/// same spelling as the zone, so the two always agree), words separated by spaces.
+/// The Latin rendering of a name printed on documents: each part's usual spelling from the
+/// name dictionary (`محمد` → Muhammad; a family name keeps its article, Al-Halabi), and for a
+/// name the dictionary does not know, the ICAO transliteration of the zone (so it can still be
+/// read back into Arabic), in title case.
 pub fn latin_name(name: &PersonName) -> Option<String> {
-    let mrz = MrzName::transliterate(&name.family, &format!("{} {}", name.first, name.father));
-    mrz.ok().map(|n| {
-        format!("{} {}", n.secondary, n.primary)
-            .split('<')
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
+    let mut words = Vec::new();
+    for (i, part) in [&name.first, &name.father, &name.family]
+        .into_iter()
+        .enumerate()
+    {
+        let family = i == 2;
+        let part = part.trim();
+        if let Some(latin) = sijil_names::latin_spelling(part) {
+            words.push(with_article(part, latin, family));
+            continue;
+        }
+        for word in part.split_whitespace() {
+            match sijil_names::latin_spelling(word) {
+                Some(latin) => words.push(with_article(word, latin, family)),
+                None => match word
+                    .strip_prefix("ال")
+                    .and_then(sijil_names::latin_spelling)
+                {
+                    // A family name made from a given name with the article (الأحمد).
+                    Some(latin) => words.push(format!("Al-{latin}")),
+                    None => {
+                        let zone = sijil_docs::mrz::names::transliterate(word).ok()?;
+                        words.push(title_case(&zone.replace('<', "-")));
+                    }
+                },
+            }
+        }
+    }
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn with_article(arabic: &str, latin: &str, family: bool) -> String {
+    let has = latin.to_ascii_lowercase().starts_with("al");
+    if family && arabic.starts_with("ال") && !has {
+        format!("Al-{latin}")
+    } else {
+        latin.to_owned()
+    }
+}
+
+fn title_case(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// Issues a national ID card to a person: reads them (audited), signs the credential with the
@@ -256,12 +297,30 @@ mod tests {
     }
 
     #[test]
-    fn the_latin_name_is_the_zone_spelling() {
+    fn the_latin_name_uses_the_usual_spellings_and_falls_back_to_the_zone() {
         let name = PersonName {
-            first: "سمير".into(),
-            father: "علي".into(),
-            family: "داود".into(),
+            first: "محمد".into(),
+            father: "عبد الرحمن".into(),
+            family: "الحلبي".into(),
         };
-        assert_eq!(latin_name(&name).as_deref(), Some("SMYR ELY DAWD"));
+        assert_eq!(
+            latin_name(&name).as_deref(),
+            Some("Muhammad Abdulrahman Al-Halabi")
+        );
+        let rare = PersonName {
+            first: "زبرجد".into(),
+            father: "علي".into(),
+            family: "الحلبي".into(),
+        };
+        assert_eq!(latin_name(&rare).as_deref(), Some("Zbrjd Ali Al-Halabi"));
+        let article = PersonName {
+            first: "فاطمة".into(),
+            father: "عمر".into(),
+            family: "الأحمد".into(),
+        };
+        assert_eq!(
+            latin_name(&article).as_deref(),
+            Some("Fatima Omar Al-Ahmad")
+        );
     }
 }
