@@ -220,7 +220,11 @@ fn verdict_view(ctx: &Ctx, v: &Verdict) -> VerdictView {
     let t = ctx.t;
     let ar = ctx.lang.is_ar();
     let genuine = match &v.authenticity {
-        Authenticity::Signed { key_id, .. } => t.s("verify-signed", "key", &key_id.to_string()),
+        Authenticity::Signed { key_id, .. } => t.s(
+            "verify-signed",
+            "key",
+            &super::i18n::isolate_ltr(&key_id.to_string()),
+        ),
         Authenticity::ConsistentZone => t.t("verify-zone-only"),
         Authenticity::Failed(f) if ar => f.message_ar().to_owned(),
         Authenticity::Failed(f) => f.detail(),
