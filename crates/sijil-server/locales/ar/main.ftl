@@ -305,3 +305,7 @@ verify-signed = أصلية: موقّعة بالمفتاح { $key }
 verify-zone-only = أرقام التحقق في المنطقة صحيحة، لكن المنطقة غير موقّعة: افحص الوثيقة نفسها.
 verify-checked-qr = رمز البطاقة
 verify-checked-mrz = المنطقة المقروءة آلياً
+person-documents = الوثائق
+person-documents-none = لم تصدر له وثائق.
+doc-kind-id-card = بطاقة شخصية
+doc-kind-passport = جواز سفر

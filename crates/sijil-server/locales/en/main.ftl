@@ -300,3 +300,7 @@ verify-signed = Genuine: signed by key { $key }
 verify-zone-only = The zone's check digits agree, but a zone carries no signature: inspect the document itself.
 verify-checked-qr = ID card QR code
 verify-checked-mrz = Machine-readable zone
+person-documents = Documents
+person-documents-none = No documents issued.
+doc-kind-id-card = ID card
+doc-kind-passport = Passport

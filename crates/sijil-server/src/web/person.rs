@@ -124,6 +124,8 @@ struct PersonPage {
     values: FormData,
     errors: Errors,
     notice: String,
+    /// The person's documents: id, number, kind and status, translated.
+    documents: Vec<(String, String, String, String)>,
 }
 
 #[derive(Template)]
@@ -274,7 +276,22 @@ async fn person_page<S: Store>(
     user.require(Permission::ReadPerson)?;
     let ctx = user.ctx();
     let d = dossier(state, user, id).await?;
+    let documents = state
+        .store
+        .documents_of(id, &user.user.actor())
+        .await?
+        .into_iter()
+        .map(|doc| {
+            (
+                doc.id.to_string(),
+                doc.number.clone(),
+                ctx.t.code("doc-kind", doc.kind.as_str()),
+                ctx.t.code("doc-status", doc.status().as_str()),
+            )
+        })
+        .collect();
     Ok(PersonPage {
+        documents,
         rows: view_rows(&ctx, &d.detail),
         name: d.detail.person.view.full_name(),
         can_record: user.user.role.allows(Permission::RecordEvent),

@@ -42,6 +42,11 @@ async fn a_clerk_issues_prints_and_reports_a_card_and_verifies_its_code() {
     let card_path = location(&r);
     assert!(card_path.starts_with("/documents/"));
 
+    let page = clerk.page(&person).await;
+    assert!(
+        page.contains(&format!("href=\"{card_path}\"")),
+        "the person page lists the card"
+    );
     let card = clerk.page(&card_path).await;
     assert!(card.contains("class=\"idcard front\""));
     assert!(card.contains("سامر خالد الحمصي"), "Arabic name on the card");
