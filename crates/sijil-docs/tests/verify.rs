@@ -155,3 +155,101 @@ fn a_zone_is_checked_for_digits_expiry_revocation_and_alerts() {
     ));
     assert!(!verdict.is_valid());
 }
+
+#[test]
+fn a_passport_zone_names_its_holder_and_is_refused_once_reported_stolen() {
+    use sijil_docs::mrz::{MrzData, MrzDate, MrzName};
+    let claims = typical_claims();
+    let zone = MrzData {
+        document_code: "P<".into(),
+        issuing_state: "SYR".into(),
+        name: MrzName::transliterate("الحلبي", "محمد عبد الرحمن").unwrap(),
+        document_number: "N00000042".into(),
+        nationality: "SYR".into(),
+        birth_date: MrzDate::from_partial(&claims.birth_date),
+        sex: claims.sex,
+        expiry_date: MrzDate::from_date(date!(2032 - 11 - 28)),
+        optional_data: claims.national_number.as_str().into(),
+        optional_data_2: String::new(),
+    }
+    .to_td3()
+    .unwrap();
+    let trust = trust();
+    let (rev, alerts) = lists();
+    let v = Verifier {
+        trust: &trust,
+        revocations: &rev,
+        alerts: &alerts,
+    };
+    let verdict = v.check_mrz(&zone, date!(2027 - 01 - 01));
+    assert!(verdict.is_valid());
+    assert_eq!(
+        verdict.checked,
+        Checked::Mrz(sijil_docs::mrz::MrzFormat::Td3)
+    );
+    let holder = verdict.holder.unwrap();
+    assert_eq!(holder.name_ar.as_deref(), Some("محمد عبد الرحمن الحلبي"));
+    assert_eq!(holder.national_number.as_deref(), Some("01021234569"));
+
+    let mut rev = RevocationList::new(9, issued_at());
+    rev.revoke_document_for("N00000042", RevocationReason::Stolen);
+    let v = Verifier {
+        trust: &trust,
+        revocations: &rev,
+        alerts: &alerts,
+    };
+    let verdict = v.check_mrz(&zone, date!(2027 - 01 - 01));
+    assert_eq!(
+        verdict.findings,
+        [Finding::Revoked {
+            reason: Some(RevocationReason::Stolen)
+        }]
+    );
+    assert_eq!(verdict.to_json()["findings"][0]["code"], "reported_stolen");
+}
+
+#[test]
+fn revocation_reasons_travel_signed_and_older_lists_without_them_still_read() {
+    use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable, iana};
+    use ed25519_dalek::Signer;
+    let trust = trust();
+    let mut list = RevocationList::new(5, issued_at());
+    list.revoke_document_for("A00000001", RevocationReason::Lost);
+    list.revoke_document("A00000002");
+    let back = RevocationList::open(&list.sign(&key(9), &kid("SY-LIST-1")), &trust).unwrap();
+    assert_eq!(back, list);
+    assert_eq!(
+        back.document_reason("A00000001"),
+        Some(RevocationReason::Lost)
+    );
+    assert_eq!(back.document_reason("A00000002"), None);
+
+    // A list written before key 5 existed: {1: 4, 2: t, 3: ["A00000003"], 4: []}.
+    let int = |i: i64| ciborium::Value::Integer(i.into());
+    let payload = ciborium::Value::Map(vec![
+        (int(1), int(4)),
+        (int(2), int(issued_at().unix_timestamp())),
+        (
+            int(3),
+            ciborium::Value::Array(vec![ciborium::Value::Text("A00000003".into())]),
+        ),
+        (int(4), ciborium::Value::Array(vec![])),
+    ]);
+    let mut bytes = Vec::new();
+    ciborium::into_writer(&payload, &mut bytes).unwrap();
+    let signed = CoseSign1Builder::new()
+        .protected(
+            HeaderBuilder::new()
+                .algorithm(iana::Algorithm::EdDSA)
+                .key_id(b"SY-LIST-1".to_vec())
+                .build(),
+        )
+        .payload(bytes)
+        .create_signature(b"", |tbs| key(9).sign(tbs).to_bytes().to_vec())
+        .build()
+        .to_tagged_vec()
+        .unwrap();
+    let old = RevocationList::open(&signed, &trust).unwrap();
+    assert!(old.is_document_revoked("A00000003"));
+    assert_eq!(old.document_reason("A00000003"), None);
+}
