@@ -15,6 +15,7 @@ mod lockout;
 mod middleware;
 mod routes;
 mod service;
+pub mod verification;
 pub mod web;
 
 use std::{
@@ -65,6 +66,9 @@ pub struct AppState<S> {
     metrics: PrometheusHandle,
     /// The signing keys (documents and lists); `None` where this server issues nothing.
     keyring: Option<Arc<Mutex<keyring::Keyring>>>,
+    /// The trust list and signed lists an office node last received (for verification where
+    /// there are no keys); replaced whole by [`AppState::hold_lists`].
+    held_lists: Arc<std::sync::RwLock<Option<Arc<verification::HeldLists>>>>,
 }
 
 impl<S: Store> AppState<S> {
@@ -76,6 +80,16 @@ impl<S: Store> AppState<S> {
             lockout: Arc::default(),
             metrics: middleware::metrics_handle(),
             keyring: None,
+            held_lists: Arc::default(),
+        }
+    }
+
+    /// Gives an office node (no keys) the lists to verify documents with: the trust list and
+    /// the signed revocation and alert lists, as received through sync. Each is checked
+    /// ([`verification::HeldLists::open`]) before this is called; later calls replace them.
+    pub fn hold_lists(&self, lists: verification::HeldLists) {
+        if let Ok(mut held) = self.held_lists.write() {
+            *held = Some(Arc::new(lists));
         }
     }
 

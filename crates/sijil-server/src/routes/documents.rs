@@ -11,7 +11,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::Value;
 use sijil_core::{NationalNumber, Permission, Problem, ValidationErrors};
-use sijil_docs::{Verifier, qr_png, qr_svg};
+use sijil_docs::{qr_png, qr_svg};
 use sijil_store::{
     Store,
     documents::{AlertRecord, Document, DocumentStatus, PassportApplication},
@@ -19,7 +19,7 @@ use sijil_store::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{AppError, AppState, auth::CurrentUser, issuance, json::ApiJson};
+use crate::{AppError, AppState, auth::CurrentUser, issuance, json::ApiJson, verification};
 
 fn id(s: &str, what: &'static str) -> Result<Uuid, AppError> {
     Uuid::parse_str(s).map_err(|_| AppError::NotFound(what))
@@ -288,29 +288,16 @@ pub(super) struct VerifyInput {
     mrz: Option<String>,
 }
 
-/// Checks a QR payload or a zone against this server's keys and current lists.
+/// Checks a QR payload or a zone: against the keys and current lists at the central, against
+/// the lists last received at an office.
 pub(super) async fn verify<S: Store>(
     State(state): State<AppState<S>>,
     _user: CurrentUser,
     ApiJson(input): ApiJson<VerifyInput>,
 ) -> Result<Json<Value>, AppError> {
-    let trust = state
-        .keys()?
-        .lock()
-        .map_err(|_| AppError::Internal(anyhow::anyhow!("keyring lock poisoned")))?
-        .trust_list()
-        .clone();
-    let revocations = issuance::current_revocations(&state.store).await?;
-    let alerts = issuance::current_alerts(&state.store).await?;
-    let verifier = Verifier {
-        trust: &trust,
-        revocations: &revocations,
-        alerts: &alerts,
-    };
-    let now = OffsetDateTime::now_utc();
     let verdict = match (input.qr, input.mrz) {
-        (Some(qr), None) => verifier.check_qr(&qr, now),
-        (None, Some(mrz)) => verifier.check_mrz(&mrz, now.date()),
+        (Some(qr), None) => verification::verify(&state, &qr, false).await?,
+        (None, Some(mrz)) => verification::verify(&state, &mrz, true).await?,
         _ => {
             return Err(AppError::Malformed(
                 "give exactly one of \"qr\" and \"mrz\"".into(),

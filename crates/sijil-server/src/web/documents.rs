@@ -11,7 +11,7 @@ use axum::{
 use serde::Deserialize;
 use sijil_core::{NationalNumber, Permission};
 use sijil_docs::{
-    Verdict, Verifier, qr_svg,
+    Verdict, qr_svg,
     verify::{Authenticity, Checked},
 };
 use sijil_store::{
@@ -288,26 +288,8 @@ pub(super) async fn verify_submit<S: Store>(
     if input.is_empty() || input.len() > 8 * 1024 {
         return Err(WebError::BadRequest);
     }
-    let trust = state
-        .keys()?
-        .lock()
-        .map_err(|_| WebError::Internal(anyhow::anyhow!("keyring lock poisoned")))?
-        .trust_list()
-        .clone();
-    let revocations = issuance::current_revocations(&state.store).await?;
-    let alerts = issuance::current_alerts(&state.store).await?;
-    let verifier = Verifier {
-        trust: &trust,
-        revocations: &revocations,
-        alerts: &alerts,
-    };
-    let now = OffsetDateTime::now_utc();
-    // Base45 has no `<`; every zone has fillers.
-    let verdict = if input.contains('<') {
-        verifier.check_mrz(&input, now.date())
-    } else {
-        verifier.check_qr(&input, now)
-    };
+    let zone = crate::verification::looks_like_zone(&input);
+    let verdict = crate::verification::verify(&state, &input, zone).await?;
     let ctx = user.ctx();
     let result = Some(verdict_view(&ctx, &verdict));
     html(&VerifyPage { ctx, input, result })

@@ -209,3 +209,94 @@ async fn a_passport_is_approved_by_a_second_officer_and_carries_a_td3_zone() {
         passport["number"].as_str().unwrap()
     );
 }
+
+/// An office node holds no keys: it verifies with the lists it last received, and says so
+/// clearly before it has any.
+#[tokio::test]
+async fn an_office_without_keys_verifies_with_the_lists_it_received() {
+    let central = spawn_app().await;
+    let clerk = central.user_with_role("clerk.one", "clerk").await;
+    let (person_id, _) = registered(&central, &clerk).await;
+    let card: Value = central
+        .post(
+            &format!("/api/v1/persons/{person_id}/id-card"),
+            &clerk,
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let trust = bytes(&central, "/api/v1/lists/trust-list.json", &clerk).await;
+    let rev = bytes(&central, "/api/v1/lists/revocations.cose", &clerk).await;
+    let alerts = bytes(&central, "/api/v1/lists/alerts.cose", &clerk).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = sijil_store::sqlite::SqliteStore::open(&dir.path().join("office.db"))
+        .await
+        .unwrap();
+    let password = sijil_server::bootstrap::ensure_admin(&store)
+        .await
+        .unwrap()
+        .unwrap();
+    let state = sijil_server::AppState::new(store, sijil_server::ServerConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let office = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(sijil_server::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
+    let client = reqwest::Client::new();
+    let token: Value = client
+        .post(format!("{office}/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    let verify = || async {
+        client
+            .post(format!("{office}/api/v1/verify"))
+            .bearer_auth(&token)
+            .json(&json!({"qr": card["credential"]}))
+            .send()
+            .await
+            .unwrap()
+    };
+    assert_eq!(verify().await.status(), 409, "no lists yet");
+    let held = sijil_server::verification::HeldLists::open(
+        std::str::from_utf8(&trust).unwrap(),
+        &rev,
+        &alerts,
+    )
+    .unwrap();
+    assert!(
+        sijil_server::verification::HeldLists::open(
+            std::str::from_utf8(&trust).unwrap(),
+            &alerts[..alerts.len() - 1],
+            &alerts
+        )
+        .is_err(),
+        "a damaged list is refused"
+    );
+    state.hold_lists(held);
+    let verdict: Value = verify().await.json().await.unwrap();
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert_eq!(verdict["document_number"], card["number"]);
+    assert_eq!(
+        client
+            .post(format!("{office}/api/v1/persons/{person_id}/id-card"))
+            .bearer_auth(&token)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        409,
+        "an office issues nothing"
+    );
+}
