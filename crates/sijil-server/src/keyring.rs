@@ -69,17 +69,26 @@ impl Keyring {
             path: dir.to_owned(),
             source,
         })?;
-        let path = dir.join(TRUST_FILE);
-        let trust = match fs::read_to_string(&path) {
+        let mut ring = Self {
+            dir: dir.to_owned(),
+            trust: TrustList::new(),
+        };
+        ring.reload()?;
+        Ok(ring)
+    }
+
+    /// Reads the trust list from disk again, so that a rotation or revocation made by
+    /// `sijil keys` while the server runs takes effect at the server's next signature (a
+    /// server that kept signing with a retired key would issue cards no verifier accepts).
+    pub fn reload(&mut self) -> Result<(), KeyringError> {
+        let path = self.dir.join(TRUST_FILE);
+        self.trust = match fs::read_to_string(&path) {
             Ok(text) => TrustList::from_json(&text)
                 .map_err(|source| KeyringError::TrustList { path, source })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => TrustList::new(),
             Err(source) => return Err(KeyringError::Io { path, source }),
         };
-        Ok(Self {
-            dir: dir.to_owned(),
-            trust,
-        })
+        Ok(())
     }
 
     /// The public keys: what `sijil keys publish` hands to offices.
@@ -106,6 +115,7 @@ impl Keyring {
     /// Makes sure a card key and a list key are in use, so that a trust list handed out now
     /// covers everything this registry will sign next.
     pub fn ensure_all(&mut self, now: OffsetDateTime) -> Result<(), KeyringError> {
+        self.reload()?;
         self.ensure(KeyUsage::Credentials, now)?;
         self.ensure(KeyUsage::Lists, now)?;
         Ok(())
@@ -118,6 +128,7 @@ impl Keyring {
         let now = now
             .replace_nanosecond(0)
             .expect("zero is a valid nanosecond");
+        self.reload()?;
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| KeyringError::Random(e.to_string()))?;
         let key = SigningKey::from_bytes(&seed);
@@ -145,6 +156,7 @@ impl Keyring {
 
     /// Marks a key lost or compromised and ends its use.
     pub fn revoke(&mut self, kid: &str, now: OffsetDateTime) -> Result<(), KeyringError> {
+        self.reload()?;
         let id = KeyId::new(kid.as_bytes().to_vec())
             .map_err(|_| KeyringError::UnknownKey(kid.into()))?;
         let key = self
@@ -164,6 +176,7 @@ impl Keyring {
         usage: KeyUsage,
         now: OffsetDateTime,
     ) -> Result<(KeyId, SigningKey), KeyringError> {
+        self.reload()?;
         let kid = self.ensure(usage, now)?;
         let name = kid.to_string();
         let path = self.dir.join(format!("{name}.secret"));
@@ -242,6 +255,13 @@ mod tests {
             ring.revoke("SY-NOPE", now),
             Err(KeyringError::UnknownKey(_))
         ));
+        // Another process (sijil keys) rotating the key is seen at the next signature.
+        let mut other = Keyring::open(dir.path()).unwrap();
+        let (before, _) = ring.signing_key(KeyUsage::Lists, now).unwrap();
+        let rotated = other.rotate(KeyUsage::Lists, now).unwrap();
+        let (after, _) = ring.signing_key(KeyUsage::Lists, now).unwrap();
+        assert_ne!(before, after);
+        assert_eq!(after, rotated);
         // A damaged secret is refused rather than signing with the wrong key.
         let mut ring = again;
         let (third, _) = ring.signing_key(KeyUsage::Credentials, now).unwrap();
