@@ -42,6 +42,11 @@ pub enum Permission {
     SearchPersons,
     /// Settle the review queue; merge and split persons; undo such decisions.
     Adjudicate,
+    /// Issue documents, take and check passport applications, approve another officer's
+    /// application, record a document's delivery, loss, theft or cancellation.
+    IssueDocuments,
+    /// Raise and lift alerts on people.
+    ManageAlerts,
 }
 
 impl Role {
@@ -55,7 +60,7 @@ impl Role {
             Role::Administrator => !matches!(permission, ReadAudit),
             Role::Clerk => matches!(
                 permission,
-                RegisterRecord | ReadPerson | RecordEvent | SearchPersons
+                RegisterRecord | ReadPerson | RecordEvent | SearchPersons | IssueDocuments
             ),
             Role::Auditor => matches!(
                 permission,

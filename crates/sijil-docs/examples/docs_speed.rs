@@ -1,6 +1,8 @@
 //! Measures a typical Syrian ID card's credential: its size at each stage, the QR version it
 //! needs at error correction M, and how many verifications one core does per second (against a
-//! revocation list of 100,000 cards). Also times MRZ reading.
+//! revocation list of 100,000 cards), the checkpoint's full verdict (signature, dates,
+//! revocation, alerts over 100,000 people, holder), reading the code back from a PNG, and MRZ
+//! reading.
 //!
 //! ```text
 //! cargo run --release -p sijil-docs --example docs_speed
@@ -11,9 +13,10 @@ use std::time::Instant;
 use ed25519_dalek::SigningKey;
 use sijil_core::{NationalNumber, PartialDate, Sex};
 use sijil_docs::{
-    CardClaims, CredentialId, KeyId, KeyUsage, PersonName, RevocationList, TrustList, TrustedKey,
+    AlertList, CardClaims, CredentialId, KeyId, KeyUsage, PersonName, RevocationList, TrustList,
+    TrustedKey, Verifier,
     credential::credential_payload_sizes,
-    issue_card_credential,
+    decode_qr_image, issue_card_credential,
     mrz::{MrzData, MrzDate, MrzName, parse_mrz},
     qr_version, verify_credential,
 };
@@ -104,6 +107,43 @@ fn main() {
             1.0 / cpu
         );
     }
+
+    let mut alerts = AlertList::new(1, now);
+    for i in 0..100_000u64 {
+        alerts.add(format!("{:011}", 10_000_000_000 + i), "wanted");
+    }
+    let verifier = Verifier {
+        trust: &trust,
+        revocations: &revoked,
+        alerts: &alerts,
+    };
+    assert!(verifier.check_qr(&text, check_at).is_valid());
+    let (start, cpu_start) = (Instant::now(), cpu_ns());
+    for _ in 0..rounds {
+        let v = verifier.check_qr(std::hint::black_box(&text), check_at);
+        std::hint::black_box(v);
+    }
+    let wall = start.elapsed().as_secs_f64() / f64::from(rounds);
+    let cpu = match (cpu_start, cpu_ns()) {
+        (Some(a), Some(b)) => (b - a) as f64 / 1e9 / f64::from(rounds),
+        _ => wall,
+    };
+    println!(
+        "checkpoint verdict (sijil verify): {:.1} µs each, {:.0} per second of one core (thread CPU)",
+        cpu * 1e6,
+        1.0 / cpu
+    );
+
+    let png = sijil_docs::qr_png(&text, 8).unwrap();
+    let start = Instant::now();
+    for _ in 0..20 {
+        assert_eq!(decode_qr_image(std::hint::black_box(&png)).unwrap(), text);
+    }
+    println!(
+        "reading the QR code from a {}-byte PNG (8 px a module): {:.1} ms each",
+        png.len(),
+        start.elapsed().as_secs_f64() * 1e3 / 20.0
+    );
 
     let start = Instant::now();
     for _ in 0..2_000 {

@@ -31,15 +31,25 @@
 //! # QR codes
 //!
 //! [`qr`] renders the credential text as SVG or PNG at error correction M and reports the QR
-//! version it needs.
+//! version it needs, and reads the code back from a PNG image.
+//!
+//! # Verification at a checkpoint
+//!
+//! [`verify::Verifier`] answers, for a QR payload or a zone, everything a checkpoint asks
+//! offline: genuine or not (and why not), expired, revoked (lost, stolen, cancelled), holder
+//! under an alert, and who the holder is, from the trust list ([`TrustList::from_json`]) and
+//! the signed revocation and alert lists the device last received.
 #![deny(missing_docs)]
 
 pub mod credential;
 pub mod mrz;
 pub mod qr;
+pub mod verify;
 
 pub use credential::{
-    CardClaims, CredentialId, KeyId, KeyUsage, PersonName, RevocationList, TrustList, TrustedKey,
-    VerifiedCredential, VerifyError, issue_card_credential, verify_credential,
+    Alert, AlertList, CardClaims, CredentialId, KeyId, KeyUsage, PersonName, RevocationList,
+    RevocationReason, TrustFileError, TrustList, TrustedKey, VerifiedCredential, VerifyError,
+    issue_card_credential, verify_credential,
 };
-pub use qr::{qr_png, qr_svg, qr_version};
+pub use qr::{decode_qr_image, qr_png, qr_svg, qr_version};
+pub use verify::{Verdict, Verifier};

@@ -19,6 +19,57 @@ pub enum QrError {
     /// Encoding the PNG failed.
     #[error("PNG encoding failed: {0}")]
     Png(String),
+    /// The image could not be read (not a PNG, or corrupt).
+    #[error("the image cannot be read: {0}")]
+    Image(String),
+    /// No QR code was found in the image.
+    #[error("no QR code found in the image")]
+    NotFound,
+    /// A QR code was found but its modules could not be decoded (blurred, damaged, cut off).
+    #[error("a QR code was found but could not be decoded: {0}")]
+    Undecodable(String),
+    /// The image is larger than a photograph of a card needs to be.
+    #[error("the image is {width}×{height} pixels; at most {MAX_IMAGE_SIDE} on a side is read")]
+    ImageTooLarge {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+}
+
+/// The largest image side [`decode_qr_image`] accepts: a photograph of a card needs far less,
+/// and the bound keeps a crafted image from using gigabytes.
+pub const MAX_IMAGE_SIDE: u32 = 8192;
+
+/// Reads the text of the QR code in a PNG image (a scan or photograph of a card, or an image
+/// Sijil wrote). When the image holds several codes, the first that decodes wins.
+pub fn decode_qr_image(png: &[u8]) -> Result<String, QrError> {
+    let mut reader = image::ImageReader::new(Cursor::new(png));
+    reader.set_format(ImageFormat::Png);
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| QrError::Image(e.to_string()))?;
+    if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
+        return Err(QrError::ImageTooLarge { width, height });
+    }
+    let image = image::load_from_memory_with_format(png, ImageFormat::Png)
+        .map_err(|e| QrError::Image(e.to_string()))?
+        .to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+        image.width() as usize,
+        image.height() as usize,
+        |x, y| image.get_pixel(x as u32, y as u32).0[0],
+    );
+    let grids = prepared.detect_grids();
+    let mut last_error = None;
+    for grid in grids {
+        match grid.decode() {
+            Ok((_, text)) => return Ok(text),
+            Err(e) => last_error = Some(e.to_string()),
+        }
+    }
+    Err(last_error.map_or(QrError::NotFound, QrError::Undecodable))
 }
 
 fn code(text: &str) -> Result<QrCode, QrError> {
@@ -72,6 +123,20 @@ mod tests {
         // (17 + 4 * 3 + 2 * 4 quiet) modules * 4 px.
         let decoded = image::load_from_memory(&png).unwrap();
         assert_eq!(decoded.width(), (29 + 8) * 4);
+    }
+
+    #[test]
+    fn a_png_written_here_reads_back() {
+        let text = "6BF590B20FFWJWG.FKJ05H7B0XKA8FA9DIWENPEJ";
+        assert_eq!(decode_qr_image(&qr_png(text, 4).unwrap()).unwrap(), text);
+        assert!(matches!(
+            decode_qr_image(b"not a png"),
+            Err(QrError::Image(_))
+        ));
+        let blank = image::GrayImage::from_pixel(64, 64, Luma([255]));
+        let mut png = Cursor::new(Vec::new());
+        blank.write_to(&mut png, ImageFormat::Png).unwrap();
+        assert_eq!(decode_qr_image(png.get_ref()), Err(QrError::NotFound));
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub use compare::{Comparison, Level, MAX_EDITS, compare};
 pub use fold::{MAX_NAME_CHARS, normalize_strict};
 pub use full::{FullNameMatch, MAX_FULL_TOKENS, TokenPair, compare_full};
 pub use key::{NameKey, Token};
-pub use variants::ClusterId;
+pub use variants::{ClusterId, latin_spelling};
 
 /// Which field of a record a name comes from. It decides how the article ال / Al- is treated:
 /// kept in given names (`الياس`, `الحسن`), stripped in family names and places (`الحلبي` =

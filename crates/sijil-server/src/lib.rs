@@ -8,15 +8,22 @@
 pub mod auth;
 pub mod bootstrap;
 mod error;
+pub mod issuance;
 mod json;
+pub mod keyring;
 mod lockout;
 mod middleware;
 mod resolution;
 mod routes;
 mod service;
+pub mod verification;
 pub mod web;
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use axum::{Router, extract::DefaultBodyLimit};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -59,6 +66,11 @@ pub struct AppState<S> {
     config: Arc<ServerConfig>,
     lockout: Arc<lockout::Lockout>,
     metrics: PrometheusHandle,
+    /// The signing keys (documents and lists); `None` where this server issues nothing.
+    keyring: Option<Arc<Mutex<keyring::Keyring>>>,
+    /// The trust list and signed lists an office node last received (for verification where
+    /// there are no keys); replaced whole by [`AppState::hold_lists`].
+    held_lists: Arc<std::sync::RwLock<Option<Arc<verification::HeldLists>>>>,
 }
 
 impl<S: Store> AppState<S> {
@@ -70,7 +82,34 @@ impl<S: Store> AppState<S> {
             config: Arc::new(config),
             lockout: Arc::default(),
             metrics: middleware::metrics_handle(),
+            keyring: None,
+            held_lists: Arc::default(),
         }
+    }
+
+    /// Gives an office node (no keys) the lists to verify documents with: the trust list and
+    /// the signed revocation and alert lists, as received through sync. Each is checked
+    /// ([`verification::HeldLists::open`]) before this is called; later calls replace them.
+    pub fn hold_lists(&self, lists: verification::HeldLists) {
+        if let Ok(mut held) = self.held_lists.write() {
+            *held = Some(Arc::new(lists));
+        }
+    }
+
+    /// Lets this server issue documents and sign lists with the keys in `keyring`.
+    pub fn with_keyring(mut self, keyring: keyring::Keyring) -> Self {
+        self.keyring = Some(Arc::new(Mutex::new(keyring)));
+        self
+    }
+
+    /// The keyring, or the error a request gets when this server has none.
+    fn keys(&self) -> Result<&Mutex<keyring::Keyring>, AppError> {
+        self.keyring.as_deref().ok_or_else(|| {
+            AppError::Conflict(
+                "this server holds no signing keys; documents are issued at the central registry"
+                    .into(),
+            )
+        })
     }
 }
 

@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod bootstrap;
+pub mod documents;
 mod error;
 pub mod models;
 pub mod resolve;
@@ -26,13 +27,17 @@ use sijil_core::{NationalNumber, NewEvent, RegisterKey};
 use uuid::Uuid;
 
 pub use audit::{AuditEntry, BrokenEntry, NewAuditEntry};
+pub use documents::DocumentStore;
 pub use error::{StoreError, StoreResult};
 pub use models::*;
 pub use review::*;
 
 /// Everything Sijil stores. Implementations are cheap to clone (a pool handle).
+///
+/// Identity documents are a trait of their own ([`DocumentStore`]) kept beside this one; every
+/// store implements both, so code generic over `Store` reaches documents too.
 #[async_trait]
-pub trait Store: Clone + Send + Sync + 'static {
+pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
     // Offices, users, sessions.
 
     /// Creates an office.

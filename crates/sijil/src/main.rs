@@ -5,7 +5,8 @@
 //!
 //! Exit codes are a contract for scripts:
 //! - `0`: the command did its work (for a check: the check passed);
-//! - `1`: the check failed, e.g. `sijil audit verify` found a broken chain;
+//! - `1`: the check failed, e.g. `sijil audit verify` found a broken chain, or `sijil verify`
+//!   found the document not valid;
 //! - `2`: bad usage, refused input (a malformed import file is refused whole and names the
 //!   line and column), or any other failure, such as an unreadable database.
 

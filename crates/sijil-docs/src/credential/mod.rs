@@ -46,11 +46,13 @@
 //! A reader also accepts the CWT tag (61) around it and a `kid` in the unprotected header, as
 //! other Claim 169 issuers write them.
 
+mod alerts;
 mod claims;
 mod cose;
 mod keys;
 mod pipeline;
 mod revocation;
+mod trust_file;
 
 use std::fmt;
 
@@ -59,12 +61,14 @@ use time::{Date, OffsetDateTime};
 
 use crate::mrz::{MrzData, MrzDate, MrzError, MrzName};
 
+pub use alerts::{Alert, AlertList};
 pub use keys::{KeyUsage, TrustList, TrustedKey};
 pub use pipeline::{
-    MAX_DECOMPRESSED, MAX_TEXT, PayloadSizes, credential_payload_sizes, issue_card_credential,
-    verify_credential,
+    MAX_DECOMPRESSED, MAX_TEXT, PayloadSizes, ReadCredential, credential_payload_sizes,
+    issue_card_credential, read_credential, verify_credential,
 };
-pub use revocation::{RevocationList, RevocationListError};
+pub use revocation::{RevocationList, RevocationListError, RevocationReason};
+pub use trust_file::{TRUST_LIST_FORMAT, TrustFileError};
 
 /// Identifies a signing key (COSE `kid`): 1 to 32 bytes, usually short readable text such as
 /// `SY-ID-2026-1`.

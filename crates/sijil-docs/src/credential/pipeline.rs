@@ -126,6 +126,55 @@ pub fn verify_credential(
     })
 }
 
+/// A credential whose signature checked out, read whatever its dates: a checkpoint still wants
+/// to see whose card it holds when the card has expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadCredential {
+    /// What the credential says.
+    pub claims: CardClaims,
+    /// The key that signed it.
+    pub key_id: KeyId,
+    /// When it was signed (CWT `iat`).
+    pub signed_at: OffsetDateTime,
+    /// Start of validity (CWT `nbf`).
+    pub valid_from: OffsetDateTime,
+    /// End of validity, exclusive (CWT `exp`).
+    pub expires_at: OffsetDateTime,
+}
+
+/// Checks a credential's signature and the signing key's period of use, and decodes its claims,
+/// without judging its dates or revocation: [`verify_credential`] does all of it, this is for a
+/// verifier that reports every finding about a genuine card (expired *and* revoked, say).
+pub fn read_credential(text: &str, trust: &TrustList) -> Result<ReadCredential, VerifyError> {
+    let cose_bytes = unpack(text)?;
+    let opened = cose::open(&cose_bytes, trust, KeyUsage::Credentials)?;
+    let cwt = claims::parse_payload(&opened.payload)?;
+    let times = claims::decode_times(&cwt)?;
+    let at = |secs: i64, claim: &str| {
+        OffsetDateTime::from_unix_timestamp(secs).map_err(|_| VerifyError::MalformedClaim {
+            claim: claim.to_owned(),
+            reason: "out of range".into(),
+        })
+    };
+    let signed_at = at(times.iat, "6 (iat)")?;
+    if !opened.key.in_use_at(signed_at) {
+        return Err(VerifyError::KeyNotValidWhenSigned {
+            kid: opened.key.kid.clone(),
+            signed_at,
+        });
+    }
+    let valid_from = at(times.nbf, "5 (nbf)")?;
+    let expires_at = at(times.exp, "4 (exp)")?;
+    let claims = claims::decode(&cwt, times)?;
+    Ok(ReadCredential {
+        claims,
+        key_id: opened.key.kid.clone(),
+        signed_at,
+        valid_from,
+        expires_at,
+    })
+}
+
 /// Base45 then zlib, with the size bounds.
 pub(crate) fn unpack(text: &str) -> Result<Vec<u8>, VerifyError> {
     let text = text.trim();

@@ -10,12 +10,17 @@
 //! | 2 | issued at (Unix seconds) |
 //! | 3 | revoked card numbers (array of text, sorted) |
 //! | 4 | revoked credential ids (array of byte strings, sorted) |
+//! | 5 | why cards were revoked (map: card number → reason code; optional) |
+//!
+//! Reason codes: 1 lost, 2 stolen, 3 cancelled. Key 5 came after the first lists: a reader
+//! takes a list without it (every card is then simply "revoked"), and keeps an unknown code
+//! as [`RevocationReason::Other`] so that a newer centre does not lock out older verifiers.
 //!
 //! The list is complete, not a delta: the newest version replaces the one held, and
 //! [`RevocationList::open_update`] refuses an older or equal version, so an old list replayed
 //! by an attacker cannot un-revoke a card.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ciborium::Value;
 use ed25519_dalek::SigningKey;
@@ -42,6 +47,52 @@ pub enum RevocationListError {
     },
 }
 
+/// Why a card is on the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RevocationReason {
+    /// Reported lost by its holder.
+    Lost,
+    /// Reported stolen.
+    Stolen,
+    /// Cancelled by the registry (replaced, holder deceased, issued in error…).
+    Cancelled,
+    /// A code this version does not know.
+    Other(u64),
+}
+
+impl RevocationReason {
+    /// The wire code.
+    pub fn code(self) -> u64 {
+        match self {
+            RevocationReason::Lost => 1,
+            RevocationReason::Stolen => 2,
+            RevocationReason::Cancelled => 3,
+            RevocationReason::Other(c) => c,
+        }
+    }
+
+    /// The reason of a wire code.
+    pub fn from_code(code: u64) -> Self {
+        match code {
+            1 => RevocationReason::Lost,
+            2 => RevocationReason::Stolen,
+            3 => RevocationReason::Cancelled,
+            c => RevocationReason::Other(c),
+        }
+    }
+}
+
+impl std::fmt::Display for RevocationReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RevocationReason::Lost => f.write_str("reported lost"),
+            RevocationReason::Stolen => f.write_str("reported stolen"),
+            RevocationReason::Cancelled => f.write_str("cancelled"),
+            RevocationReason::Other(c) => write!(f, "revoked (reason code {c})"),
+        }
+    }
+}
+
 /// Revoked cards and credentials, as of one version of the central registry's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevocationList {
@@ -51,6 +102,7 @@ pub struct RevocationList {
     pub issued_at: OffsetDateTime,
     documents: BTreeSet<String>,
     credentials: BTreeSet<CredentialId>,
+    reasons: BTreeMap<String, RevocationReason>,
 }
 
 impl RevocationList {
@@ -66,12 +118,25 @@ impl RevocationList {
             issued_at,
             documents: BTreeSet::new(),
             credentials: BTreeSet::new(),
+            reasons: BTreeMap::new(),
         }
     }
 
     /// Revokes a card: every credential with this card number.
     pub fn revoke_document(&mut self, number: impl Into<String>) {
         self.documents.insert(number.into());
+    }
+
+    /// Revokes a card and says why (lost, stolen, cancelled).
+    pub fn revoke_document_for(&mut self, number: impl Into<String>, reason: RevocationReason) {
+        let number = number.into();
+        self.documents.insert(number.clone());
+        self.reasons.insert(number, reason);
+    }
+
+    /// Why a card was revoked, when the list says.
+    pub fn document_reason(&self, number: &str) -> Option<RevocationReason> {
+        self.reasons.get(number).copied()
     }
 
     /// Revokes one credential.
@@ -118,6 +183,15 @@ impl RevocationList {
                     self.credentials
                         .iter()
                         .map(|c| Value::Bytes(c.as_bytes().to_vec()))
+                        .collect(),
+                ),
+            ),
+            (
+                int(5),
+                Value::Map(
+                    self.reasons
+                        .iter()
+                        .map(|(n, r)| (Value::Text(n.clone()), int(r.code())))
                         .collect(),
                 ),
             ),
@@ -178,6 +252,23 @@ impl RevocationList {
                 }
             }
             _ => return Err(bad("missing credential ids (4)")),
+        }
+        match get(5) {
+            None => {}
+            Some(Value::Map(items)) => {
+                for (number, code) in items {
+                    let (Value::Text(number), Value::Integer(code)) = (number, code) else {
+                        return Err(bad("a reason (5) is not card number → code"));
+                    };
+                    let code = u64::try_from(i128::from(*code)).map_err(|_| bad("reason code"))?;
+                    if !list.documents.contains(number) {
+                        return Err(bad("a reason (5) names a card that is not revoked (3)"));
+                    }
+                    list.reasons
+                        .insert(number.clone(), RevocationReason::from_code(code));
+                }
+            }
+            Some(_) => return Err(bad("reasons (5) are not a map")),
         }
         Ok(list)
     }

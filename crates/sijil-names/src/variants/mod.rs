@@ -87,6 +87,27 @@ impl ClusterSet {
     }
 }
 
+/// The usual Latin spelling of a name written in Arabic, when the dictionary lists it: the
+/// first spelling of its line (the English convention), e.g. `محمد` → Muhammad, `الحلبي` →
+/// Halabi. Matched on the form as written, trimmed; given names win over family names. Meant
+/// for printing a readable Latin name on documents, not for matching.
+pub fn latin_spelling(arabic: &str) -> Option<&'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = HashMap::new();
+        for line in lines() {
+            if let Some(&latin) = line.latin.first() {
+                for form in line.arabic {
+                    map.entry(form).or_insert(latin);
+                }
+            }
+        }
+        map
+    })
+    .get(arabic.trim())
+    .copied()
+}
+
 /// Whether two cluster lists share a name.
 pub(crate) fn intersects(a: &[ClusterId], b: &[ClusterId]) -> bool {
     a.iter().any(|x| b.contains(x))
@@ -208,6 +229,17 @@ pub(crate) fn lookup(p: &Parts) -> ClusterSet {
         set.extend(more);
     }
     set
+}
+
+#[cfg(test)]
+mod latin_spelling_tests {
+    #[test]
+    fn common_names_have_their_usual_latin_spelling() {
+        assert_eq!(super::latin_spelling("محمد"), Some("Muhammad"));
+        assert_eq!(super::latin_spelling(" عبد الرحمان "), Some("Abdulrahman"));
+        assert_eq!(super::latin_spelling("الحلبي"), Some("Halabi"));
+        assert_eq!(super::latin_spelling("زززز"), None);
+    }
 }
 
 #[cfg(test)]

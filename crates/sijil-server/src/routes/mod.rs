@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod documents;
 mod health;
 mod persons;
 mod records;
@@ -56,6 +57,42 @@ pub(crate) fn router<S: Store>() -> Router<AppState<S>> {
         .route("/api/v1/stats", get(admin::stats::<S>))
         .route("/api/v1/audit", get(audit::entries::<S>))
         .route("/api/v1/audit/verify", get(audit::verify::<S>))
+        .route(
+            "/api/v1/persons/{id}/id-card",
+            post(documents::issue_id_card::<S>),
+        )
+        .route(
+            "/api/v1/persons/{id}/documents",
+            get(documents::documents_of::<S>),
+        )
+        .route("/api/v1/documents/{id}", get(documents::document::<S>))
+        .route(
+            "/api/v1/documents/{id}/status",
+            post(documents::change_status::<S>),
+        )
+        .route(
+            "/api/v1/documents/{id}/{file}",
+            get(documents::document_qr::<S>),
+        )
+        .route(
+            "/api/v1/passport-applications",
+            get(documents::applications::<S>).post(documents::apply::<S>),
+        )
+        .route(
+            "/api/v1/passport-applications/{id}",
+            get(documents::application::<S>),
+        )
+        .route(
+            "/api/v1/passport-applications/{id}/{step}",
+            post(documents::application_step::<S>),
+        )
+        .route(
+            "/api/v1/alerts",
+            get(documents::alerts::<S>).post(documents::add_alert::<S>),
+        )
+        .route("/api/v1/alerts/{id}/lift", post(documents::lift_alert::<S>))
+        .route("/api/v1/lists/{file}", get(documents::published::<S>))
+        .route("/api/v1/verify", post(documents::verify::<S>))
         .fallback(not_found)
 }
 

@@ -15,6 +15,7 @@
 mod admin;
 mod assets;
 mod audit;
+mod documents;
 mod forms;
 mod home;
 pub mod i18n;
@@ -75,6 +76,26 @@ pub fn router<S: Store>() -> Router<AppState<S>> {
         .route("/people/{id}/split", post(resolution::split::<S>))
         .route("/people/{id}/events", post(person::record_event::<S>))
         .route("/audit", get(audit::page::<S>))
+        .route("/people/{id}/id-card", post(documents::issue_card::<S>))
+        .route("/documents/{id}", get(documents::page::<S>))
+        .route("/documents/{id}/qr.svg", get(documents::qr::<S>))
+        .route(
+            "/documents/{id}/status",
+            post(documents::change_status::<S>),
+        )
+        .route(
+            "/verify",
+            get(documents::verify_form::<S>).post(documents::verify_submit::<S>),
+        )
+        .route(
+            "/passports",
+            get(documents::passports::<S>).post(documents::apply::<S>),
+        )
+        .route("/passports/{id}", get(documents::passport::<S>))
+        .route(
+            "/passports/{id}/{step}",
+            post(documents::passport_step::<S>),
+        )
         .route(
             "/admin/users",
             get(admin::users::<S>).post(admin::create_user::<S>),
@@ -335,6 +356,7 @@ impl WebUser {
                 office: self.user.office.to_string(),
             }),
             can_register: role.allows(Permission::RegisterRecord),
+            can_issue: role.allows(Permission::IssueDocuments),
             can_audit: role.allows(Permission::ReadAudit),
             can_admin: role.allows(Permission::ManageUsers),
             can_search: role.allows(Permission::SearchPersons),
@@ -373,6 +395,8 @@ pub struct Ctx {
     pub user: Option<Header>,
     /// Whether to offer registration.
     pub can_register: bool,
+    /// Whether to offer issuing documents.
+    pub can_issue: bool,
     /// Whether to offer the audit log.
     pub can_audit: bool,
     /// Whether to offer administration.
@@ -401,6 +425,7 @@ impl Ctx {
             path: path.to_owned(),
             user: None,
             can_register: false,
+            can_issue: false,
             can_audit: false,
             can_admin: false,
             can_search: false,

@@ -125,6 +125,8 @@ struct PersonPage {
     values: FormData,
     errors: Errors,
     notice: String,
+    /// The person's documents: id, number, kind and status, translated.
+    documents: Vec<(String, String, String, String)>,
     decisions: Vec<DecisionEntry>,
 }
 
@@ -287,6 +289,8 @@ pub(super) struct Flags {
     recorded: Option<String>,
     undo: Option<String>,
     adjudicate: Option<String>,
+    /// Why issuing a document from this page failed (see `documents::issue_card`).
+    document_error: Option<String>,
 }
 
 async fn person_page<S: Store>(
@@ -301,8 +305,23 @@ async fn person_page<S: Store>(
     let ctx = user.ctx();
     let d = dossier(state, user, id).await?;
     let decisions = state.store.decisions_of(id, &user.user.actor()).await?;
+    let documents = state
+        .store
+        .documents_of(id, &user.user.actor())
+        .await?
+        .into_iter()
+        .map(|doc| {
+            (
+                doc.id.to_string(),
+                doc.number.clone(),
+                ctx.t.code("doc-kind", doc.kind.as_str()),
+                ctx.t.code("doc-status", doc.status().as_str()),
+            )
+        })
+        .collect();
     Ok(PersonPage {
         decisions,
+        documents,
         rows: view_rows(&ctx, &d.detail),
         name: d.detail.person.view.full_name(),
         can_record: user.user.role.allows(Permission::RecordEvent),
@@ -325,12 +344,16 @@ pub(super) async fn page<S: Store>(
         flags.recorded.as_deref(),
         flags.undo.as_deref(),
         flags.adjudicate.as_deref(),
+        flags.document_error.as_deref(),
     ) {
-        (Some(_), _, _) => t.t("event-recorded"),
-        (_, Some("done"), _) => t.t("decision-undone"),
-        (_, Some("conflict"), _) => t.t("decision-undo-conflict"),
-        (_, Some(_), _) => t.t("decision-undo-reason-needed"),
-        (_, _, Some(flag)) => t.code("adjudicate-done", flag),
+        (Some(_), _, _, _) => t.t("event-recorded"),
+        (_, Some("done"), _, _) => t.t("decision-undone"),
+        (_, Some("conflict"), _, _) => t.t("decision-undo-conflict"),
+        (_, Some(_), _, _) => t.t("decision-undo-reason-needed"),
+        (_, _, Some(flag), _) => t.code("adjudicate-done", flag),
+        (_, _, _, Some(code @ ("incomplete" | "step" | "second-officer" | "note-needed"))) => {
+            t.t(&format!("document-error-{code}"))
+        }
         _ => String::new(),
     };
     let page = person_page(

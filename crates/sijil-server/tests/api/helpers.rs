@@ -23,9 +23,11 @@ pub async fn spawn_app() -> TestApp {
         .expect("fresh registry");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
+    let keys = sijil_server::keyring::Keyring::open(&dir.path().join("keys")).unwrap();
     let state = AppState::load(store, ServerConfig::default())
         .await
-        .unwrap();
+        .unwrap()
+        .with_keyring(keys);
     tokio::spawn(sijil_server::serve(listener, state, std::future::pending()));
     TestApp {
         address,

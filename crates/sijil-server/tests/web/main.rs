@@ -4,6 +4,7 @@
 mod helpers;
 
 mod browser;
+mod documents;
 mod flows;
 mod resolution;
 mod security;

@@ -7,8 +7,10 @@
 
 mod access;
 mod audit_log;
+mod documents;
 mod events;
 mod import;
+mod passports;
 mod records;
 mod resolution;
 mod review;
@@ -27,6 +29,9 @@ use sqlx::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::documents::{
+    AlertRecord, Document, DocumentStatus, NewDocument, PassportApplication, Printer,
+};
 use crate::{
     Actor, Adjudication, AuditEntry, AuditQuery, AuditVerification, Decision, DecisionEntry,
     DecisionReceipt, Event, ImportMeta, ImportReceipt, IndexedRecord, NewAuditEntry, NewModel,
@@ -291,5 +296,99 @@ impl Store for SqliteStore {
     }
     async fn records_stored_since(&self, since: OffsetDateTime) -> StoreResult<i64> {
         records::stored_since(&self.reader, since).await
+    }
+}
+
+#[async_trait]
+impl crate::DocumentStore for SqliteStore {
+    async fn issue_document(
+        &self,
+        new: NewDocument,
+        print: &dyn Printer,
+        actor: &Actor,
+    ) -> StoreResult<Document> {
+        documents::issue(self, new, print, actor).await
+    }
+    async fn document(&self, id: Uuid, actor: &Actor) -> StoreResult<Document> {
+        documents::get(self, id, actor).await
+    }
+    async fn document_by_number(&self, number: &str, actor: &Actor) -> StoreResult<Document> {
+        documents::by_number(self, number, actor).await
+    }
+    async fn documents_of(&self, person_id: Uuid, actor: &Actor) -> StoreResult<Vec<Document>> {
+        documents::list_of_person(self, person_id, actor).await
+    }
+    async fn change_document_status(
+        &self,
+        id: Uuid,
+        status: DocumentStatus,
+        note: Option<String>,
+        actor: &Actor,
+    ) -> StoreResult<Document> {
+        documents::change_status(self, id, status, note, actor).await
+    }
+    async fn revoked_documents(&self) -> StoreResult<Vec<(String, DocumentStatus)>> {
+        documents::revoked(self).await
+    }
+    async fn apply_passport(
+        &self,
+        person_id: Uuid,
+        actor: &Actor,
+    ) -> StoreResult<PassportApplication> {
+        passports::apply(self, person_id, actor).await
+    }
+    async fn passport_application(&self, id: Uuid) -> StoreResult<PassportApplication> {
+        passports::get(self, id).await
+    }
+    async fn passport_applications(&self, limit: u32) -> StoreResult<Vec<PassportApplication>> {
+        passports::list(self, limit).await
+    }
+    async fn check_passport_application(
+        &self,
+        id: Uuid,
+        today: time::Date,
+        actor: &Actor,
+    ) -> StoreResult<PassportApplication> {
+        passports::check(self, id, today, actor).await
+    }
+    async fn approve_passport_application(
+        &self,
+        id: Uuid,
+        note: Option<String>,
+        actor: &Actor,
+    ) -> StoreResult<PassportApplication> {
+        passports::approve(self, id, note, actor).await
+    }
+    async fn refuse_passport_application(
+        &self,
+        id: Uuid,
+        note: String,
+        actor: &Actor,
+    ) -> StoreResult<PassportApplication> {
+        passports::refuse(self, id, note, actor).await
+    }
+    async fn issue_passport(
+        &self,
+        application_id: Uuid,
+        issued_on: time::Date,
+        expires_on: time::Date,
+        print: &dyn Printer,
+        actor: &Actor,
+    ) -> StoreResult<Document> {
+        passports::issue(self, application_id, issued_on, expires_on, print, actor).await
+    }
+    async fn add_alert(
+        &self,
+        national_number: &NationalNumber,
+        code: &str,
+        actor: &Actor,
+    ) -> StoreResult<AlertRecord> {
+        documents::add_alert(self, national_number, code, actor).await
+    }
+    async fn lift_alert(&self, id: Uuid, actor: &Actor) -> StoreResult<()> {
+        documents::lift_alert(self, id, actor).await
+    }
+    async fn active_alerts(&self) -> StoreResult<Vec<AlertRecord>> {
+        documents::active_alerts(self).await
     }
 }

@@ -5,7 +5,9 @@ mod audit;
 mod dedup;
 mod generate;
 mod import;
+mod keys;
 mod serve;
+mod verify;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -51,6 +53,11 @@ pub enum Command {
     /// Verifies, anchors and lists the hash-chained audit log.
     #[command(subcommand)]
     Audit(audit::Cmd),
+    /// Checks an ID card's QR code or a document's machine-readable zone, offline.
+    Verify(verify::Cmd),
+    /// Signing keys: list, rotate, revoke; publishes the trust list and the signed lists.
+    #[command(subcommand)]
+    Keys(keys::Cmd),
 }
 
 impl Cli {
@@ -63,6 +70,8 @@ impl Cli {
             Command::Audit(cmd) => cmd.run(&self.data).await,
             Command::Dedup(cmd) => cmd.run(),
             Command::Admin(cmd) => cmd.run(&self.data).await,
+            Command::Verify(cmd) => cmd.run(&self.data),
+            Command::Keys(cmd) => cmd.run(&self.data).await,
         }
     }
 }

@@ -38,9 +38,14 @@ impl Cmd {
         let first_start = bootstrap::ensure_admin(&store)
             .await
             .context("cannot create the administrator")?;
+        let mut keyring = super::keys::open_keyring(data_dir)?;
+        keyring
+            .ensure_all(OffsetDateTime::now_utc())
+            .context("cannot make the signing keys")?;
         let state = AppState::load(store.clone(), settings.server_config())
             .await
-            .context("cannot load the registry for identity resolution")?;
+            .context("cannot load the registry for identity resolution")?
+            .with_keyring(keyring);
         if let Some(password) = first_start {
             if settings.sample.people > 0 {
                 let (people, seed) = (settings.sample.people, settings.sample.seed);

@@ -127,6 +127,7 @@ fn snapshot(s: &Sandbox) -> (Stats, String) {
 
 mod generate;
 mod serve;
+mod verify;
 
 mod import {
     use super::*;

@@ -10,7 +10,7 @@ use std::{
 use super::*;
 
 /// Kills the server when the test ends, pass or fail.
-struct Server(Child);
+pub(super) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -20,7 +20,7 @@ impl Drop for Server {
 }
 
 /// Starts `sijil serve` on a free port and returns (server, address, admin password or None).
-fn start(s: &Sandbox, sample: &str) -> (Server, String, Option<String>) {
+pub(super) fn start(s: &Sandbox, sample: &str) -> (Server, String, Option<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sijil"))
         .arg("--data")
         .arg(s.data())

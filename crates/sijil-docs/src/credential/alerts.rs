@@ -1,0 +1,223 @@
+//! The signed alert list: people a checkpoint must stop or refer, whatever document they carry.
+//!
+//! A revocation says a *document* is no longer good; an alert says something about its
+//! *holder* (wanted, travel ban, missing person…), so it is keyed by national number, the one
+//! identifier that a card's credential and both machine-readable zones carry.
+//!
+//! Wire form (do not change casually: verifiers in the field read it): a tagged COSE_Sign1,
+//! EdDSA, `kid` in the protected header, signed by a key trusted for [`KeyUsage::Lists`], whose
+//! payload is the CBOR map
+//!
+//! | key | value |
+//! |---|---|
+//! | 1 | version (unsigned integer, grows with every list) |
+//! | 2 | issued at (Unix seconds) |
+//! | 3 | alerts: array of `[national number, code]` (text, text), sorted |
+//!
+//! The code is a short machine word (`wanted`, `travel-ban`, `missing`) that the verifier shows
+//! as it is; the details stay at the centre. Like the revocation list, it is complete, and an
+//! update must be newer than the list held, so an old list cannot be replayed to lift an alert.
+
+use std::collections::BTreeMap;
+
+use ciborium::Value;
+use ed25519_dalek::SigningKey;
+use time::OffsetDateTime;
+
+use super::{KeyId, KeyUsage, RevocationListError, TrustList, cose};
+
+/// One alert: who, and what kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Alert {
+    /// The holder's national number.
+    pub national_number: String,
+    /// The kind of alert, e.g. `wanted`.
+    pub code: String,
+}
+
+/// Alerts on people, as of one version of the central registry's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertList {
+    /// Grows with every list the centre signs.
+    pub version: u64,
+    /// When the centre signed it.
+    pub issued_at: OffsetDateTime,
+    alerts: BTreeMap<String, Vec<String>>,
+}
+
+impl AlertList {
+    /// An empty list with this version and date, to fill and sign.
+    pub fn new(version: u64, issued_at: OffsetDateTime) -> Self {
+        Self {
+            version,
+            issued_at,
+            alerts: BTreeMap::new(),
+        }
+    }
+
+    /// Adds an alert (a person may have several, each code once).
+    pub fn add(&mut self, national_number: impl Into<String>, code: impl Into<String>) {
+        let codes = self.alerts.entry(national_number.into()).or_default();
+        let code = code.into();
+        if !codes.contains(&code) {
+            codes.push(code);
+            codes.sort();
+        }
+    }
+
+    /// The alerts on a national number.
+    pub fn for_person(&self, national_number: &str) -> Vec<Alert> {
+        self.alerts
+            .get(national_number)
+            .map(|codes| {
+                codes
+                    .iter()
+                    .map(|code| Alert {
+                        national_number: national_number.to_owned(),
+                        code: code.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Number of people under an alert.
+    pub fn len(&self) -> usize {
+        self.alerts.len()
+    }
+
+    /// Whether nobody is under an alert.
+    pub fn is_empty(&self) -> bool {
+        self.alerts.is_empty()
+    }
+
+    /// The signed wire form.
+    pub fn sign(&self, key: &SigningKey, kid: &KeyId) -> Vec<u8> {
+        let int = |k: u64| Value::Integer(k.into());
+        let entries = self
+            .alerts
+            .iter()
+            .flat_map(|(nn, codes)| {
+                codes.iter().map(move |c| {
+                    Value::Array(vec![Value::Text(nn.clone()), Value::Text(c.clone())])
+                })
+            })
+            .collect();
+        let payload = Value::Map(vec![
+            (int(1), int(self.version)),
+            (
+                int(2),
+                Value::Integer(self.issued_at.unix_timestamp().into()),
+            ),
+            (int(3), Value::Array(entries)),
+        ]);
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&payload, &mut bytes).expect("writing CBOR to memory cannot fail");
+        cose::sign(bytes, key, kid)
+    }
+
+    /// Checks the signature (a key trusted for lists) and reads the list.
+    pub fn open(bytes: &[u8], trust: &TrustList) -> Result<Self, RevocationListError> {
+        let opened = cose::open(bytes, trust, KeyUsage::Lists)?;
+        let value: Value = ciborium::from_reader(&opened.payload[..])
+            .map_err(|e| RevocationListError::Malformed(format!("alert list is not CBOR: {e}")))?;
+        let bad = |what: &str| RevocationListError::Malformed(format!("alert list: {what}"));
+        let Value::Map(entries) = value else {
+            return Err(bad("not a map"));
+        };
+        let get = |key: u8| {
+            entries.iter().find_map(|(k, v)| match k {
+                Value::Integer(i) if i128::from(*i) == i128::from(key) => Some(v),
+                _ => None,
+            })
+        };
+        let version = match get(1) {
+            Some(Value::Integer(i)) => u64::try_from(i128::from(*i)).map_err(|_| bad("version"))?,
+            _ => return Err(bad("missing version (1)")),
+        };
+        let issued_at = match get(2) {
+            Some(Value::Integer(i)) => i64::try_from(i128::from(*i))
+                .ok()
+                .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+                .ok_or_else(|| bad("issued at (2) out of range"))?,
+            _ => return Err(bad("missing issued at (2)")),
+        };
+        let mut list = Self::new(version, issued_at);
+        let Some(Value::Array(items)) = get(3) else {
+            return Err(bad("missing alerts (3)"));
+        };
+        for item in items {
+            match item {
+                Value::Array(pair) => match pair.as_slice() {
+                    [Value::Text(nn), Value::Text(code)] if !nn.is_empty() && !code.is_empty() => {
+                        list.add(nn.clone(), code.clone())
+                    }
+                    _ => return Err(bad("an alert (3) is not [national number, code]")),
+                },
+                _ => return Err(bad("an alert (3) is not an array")),
+            }
+        }
+        Ok(list)
+    }
+
+    /// Opens a list received to replace `current`, refusing one that is not newer.
+    pub fn open_update(
+        current: &AlertList,
+        bytes: &[u8],
+        trust: &TrustList,
+    ) -> Result<Self, RevocationListError> {
+        let list = Self::open(bytes, trust)?;
+        if list.version <= current.version {
+            return Err(RevocationListError::Stale {
+                have: current.version,
+                got: list.version,
+            });
+        }
+        Ok(list)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::TrustedKey;
+    use time::macros::datetime;
+
+    fn trust() -> (TrustList, SigningKey, KeyId) {
+        let key = SigningKey::from_bytes(&[9; 32]);
+        let kid = KeyId::new(b"SY-LIST-1".to_vec()).unwrap();
+        let mut t = TrustList::new();
+        t.insert(TrustedKey::new(
+            kid.clone(),
+            key.verifying_key(),
+            KeyUsage::Lists,
+            datetime!(2026-01-01 0:00 UTC),
+        ));
+        (t, key, kid)
+    }
+
+    #[test]
+    fn a_signed_alert_list_reads_back_and_refuses_tampering_and_replay() {
+        let (trust, key, kid) = trust();
+        let mut list = AlertList::new(3, datetime!(2026-11-29 10:00 UTC));
+        list.add("01002123456", "wanted");
+        list.add("01002123456", "travel-ban");
+        list.add("01002123456", "wanted");
+        let bytes = list.sign(&key, &kid);
+        let back = AlertList::open(&bytes, &trust).unwrap();
+        assert_eq!(back, list);
+        assert_eq!(back.for_person("01002123456").len(), 2);
+        assert!(back.for_person("01002999999").is_empty());
+
+        for i in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x01;
+            assert!(AlertList::open(&bad, &trust).is_err(), "byte {i} flipped");
+        }
+        let newer = AlertList::new(2, datetime!(2026-11-29 11:00 UTC));
+        assert!(matches!(
+            AlertList::open_update(&back, &newer.sign(&key, &kid), &trust),
+            Err(RevocationListError::Stale { have: 3, got: 2 })
+        ));
+    }
+}
