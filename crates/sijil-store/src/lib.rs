@@ -15,9 +15,11 @@ pub mod audit;
 pub mod bootstrap;
 mod error;
 pub mod ingest;
+pub mod keyfile;
 pub mod models;
 pub mod resolve;
 pub mod sqlite;
+pub mod sync;
 
 use std::collections::HashMap;
 
@@ -28,6 +30,7 @@ use uuid::Uuid;
 pub use audit::{AuditEntry, BrokenEntry, NewAuditEntry};
 pub use error::{StoreError, StoreResult};
 pub use models::*;
+pub use sync::*;
 
 /// Everything Sijil stores. Implementations are cheap to clone (a pool handle).
 #[async_trait]

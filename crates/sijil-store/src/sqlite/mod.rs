@@ -11,6 +11,9 @@ mod events;
 mod import;
 mod records;
 mod rows;
+mod sync;
+mod sync_central;
+mod sync_office;
 
 use std::{collections::HashMap, path::Path, str::FromStr, time::Duration};
 
