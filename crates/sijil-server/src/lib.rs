@@ -13,6 +13,7 @@ mod lockout;
 mod middleware;
 mod routes;
 mod service;
+pub mod sync;
 pub mod web;
 
 use std::{future::Future, sync::Arc, time::Duration};
@@ -57,6 +58,8 @@ pub struct AppState<S> {
     config: Arc<ServerConfig>,
     lockout: Arc<lockout::Lockout>,
     metrics: PrometheusHandle,
+    /// Sync with office nodes or with the central, when this server takes part.
+    sync: Option<Arc<sync::SyncContext>>,
 }
 
 impl<S: Store> AppState<S> {
@@ -67,7 +70,19 @@ impl<S: Store> AppState<S> {
             config: Arc::new(config),
             lockout: Arc::default(),
             metrics: middleware::metrics_handle(),
+            sync: None,
         }
+    }
+
+    /// The same state taking part in sync (as the central or as an office node).
+    pub fn with_sync(mut self, sync: Arc<sync::SyncContext>) -> Self {
+        self.sync = Some(sync);
+        self
+    }
+
+    /// The sync context, if any.
+    pub fn sync(&self) -> Option<&Arc<sync::SyncContext>> {
+        self.sync.as_ref()
     }
 }
 

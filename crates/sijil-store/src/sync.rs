@@ -453,6 +453,8 @@ pub trait SyncStore: Send + Sync + 'static {
     async fn quarantine(&self, q: NewQuarantine, actor: &Actor) -> StoreResult<Uuid>;
     /// Quarantined packets, newest first; only undecided ones unless `all`.
     async fn quarantined(&self, all: bool, limit: u32) -> StoreResult<Vec<Quarantined>>;
+    /// Whether a packet with this id was ever quarantined (for acknowledgements).
+    async fn packet_quarantined(&self, packet_id: Uuid) -> StoreResult<bool>;
     /// The bytes of a quarantined packet.
     async fn quarantined_bytes(&self, id: Uuid) -> StoreResult<Vec<u8>>;
     /// An administrator's decision on a quarantined packet; audited.

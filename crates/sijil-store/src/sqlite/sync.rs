@@ -100,6 +100,9 @@ impl SyncStore for SqliteStore {
     async fn quarantined(&self, all: bool, limit: u32) -> StoreResult<Vec<Quarantined>> {
         central::quarantined(&self.reader, all, limit).await
     }
+    async fn packet_quarantined(&self, packet_id: Uuid) -> StoreResult<bool> {
+        central::packet_quarantined(&self.reader, packet_id).await
+    }
     async fn quarantined_bytes(&self, id: Uuid) -> StoreResult<Vec<u8>> {
         central::quarantined_bytes(&self.reader, id).await
     }

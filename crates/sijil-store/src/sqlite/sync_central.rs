@@ -329,6 +329,17 @@ pub(super) async fn quarantined(
     rows.iter().map(quarantined_row).collect()
 }
 
+pub(super) async fn packet_quarantined(pool: &SqlitePool, packet_id: Uuid) -> StoreResult<bool> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT 1 FROM sync_quarantine WHERE packet_id = ? LIMIT 1")
+            .bind(packet_id.to_string())
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?
+            .is_some(),
+    )
+}
+
 pub(super) async fn quarantined_bytes(pool: &SqlitePool, id: Uuid) -> StoreResult<Vec<u8>> {
     sqlx::query_scalar("SELECT bytes FROM sync_quarantine WHERE id = ?")
         .bind(id.to_string())
