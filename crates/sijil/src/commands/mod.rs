@@ -5,7 +5,9 @@ mod audit;
 mod dedup;
 mod generate;
 mod import;
+mod office;
 mod serve;
+mod sync;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -51,6 +53,11 @@ pub enum Command {
     /// Verifies, anchors and lists the hash-chained audit log.
     #[command(subcommand)]
     Audit(audit::Cmd),
+    /// Runs a field office node (its own registry; syncs with the central when it can).
+    Office(office::Cmd),
+    /// Packets carried by hand: export at an office node, import at the central.
+    #[command(subcommand)]
+    Sync(sync::Cmd),
 }
 
 impl Cli {
@@ -63,6 +70,8 @@ impl Cli {
             Command::Audit(cmd) => cmd.run(&self.data).await,
             Command::Dedup(cmd) => cmd.run(),
             Command::Admin(cmd) => cmd.run(&self.data).await,
+            Command::Office(cmd) => cmd.run(&self.data).await,
+            Command::Sync(cmd) => cmd.run(&self.data).await,
         }
     }
 }
