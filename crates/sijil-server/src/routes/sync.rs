@@ -14,6 +14,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use sijil_core::OfficeCode;
 use sijil_store::{ContactDelta, DeviceStatus, InboxState, NewDevice, Store, Via};
+
 use sijil_sync::{DeviceKeyId, transfer::UploadReceiver};
 use uuid::Uuid;
 
@@ -174,12 +175,12 @@ pub(super) async fn upload_chunk<S: Store>(
     body: Body,
 ) -> Result<Response, AppError> {
     let ctx = central(&state)?;
+    let sync = state.sync.clone().expect("central");
     let id = upload_id(&id)?;
-    let lock = ctx.upload_lock(id);
-    let _busy = lock.lock().await;
+    let mut busy = ctx.upload_lock(id).lock_owned().await;
     let up = ctx.store.upload(id).await?;
     let office = ingest::office_of(ctx, &up.key_id).await;
-    let office = office.as_ref().map_or("-", |o| o.as_str());
+    let office = office.as_ref().map_or("-", |o| o.as_str()).to_owned();
     let offset = header_u64(&headers, "upload-offset")?;
     let mut rx = UploadReceiver::resume(up.length, up.offset, up.partial)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored upload: {e}")))?;
@@ -189,7 +190,6 @@ pub(super) async fn upload_chunk<S: Store>(
         tus_headers(&mut resp, rx.offset(), up.length);
         return Ok(resp);
     }
-    let actor = ingest_actor();
     let mut acks = Vec::new();
     let mut stream = body.into_data_stream();
     let mut delta = ContactDelta::default();
@@ -209,16 +209,33 @@ pub(super) async fn upload_chunk<S: Store>(
                 break;
             }
         };
-        for p in packets {
-            let ack = ingest::ingest_packet(&state, ctx, &p, Via::Upload).await?;
-            acks.push(AckWire::from(&ack));
-        }
-        ctx.store
-            .save_upload(id, rx.offset(), rx.partial(), &actor)
-            .await?;
+        // Applied in a task of its own, which finishes even if the request is dropped (a cut
+        // connection, a timeout): a packet is never left half-applied by a cancellation. The
+        // upload's lock goes with it, so a retry waits for it.
+        let (state2, sync2) = (state.clone(), sync.clone());
+        let (new_offset, partial) = (rx.offset(), rx.partial().to_vec());
+        let task = tokio::spawn(async move {
+            let mut acks = Vec::new();
+            for p in packets {
+                acks.push(AckWire::from(
+                    &ingest::ingest_packet(&state2, &sync2, &p, Via::Upload).await?,
+                ));
+            }
+            sync2
+                .store
+                .save_upload(id, new_offset, &partial, &ingest_actor())
+                .await?;
+            Ok::<_, sijil_store::StoreError>((acks, busy))
+        });
+        let (done, guard) = task
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("ingest task: {e}")))??;
+        busy = guard;
+        acks.extend(done);
         delta.bytes += data.len() as i64;
     }
-    ctx.store.record_contact(office, delta).await?;
+    drop(busy);
+    ctx.store.record_contact(&office, delta).await?;
     if let Some(e) = refused {
         return Err(AppError::Malformed(format!("upload refused: {e}")));
     }

@@ -204,6 +204,15 @@ pub async fn ingest_packet<S: Store>(
             ctx.store
                 .finish_inbox(packet_id, InboxState::Accepted, None, &actor)
                 .await?;
+            ctx.store
+                .record_contact(
+                    h.office.as_str(),
+                    ContactDelta {
+                        packets: 1,
+                        ..ContactDelta::default()
+                    },
+                )
+                .await?;
             return Ok(ack(&sealed, AckStatus::Accepted, None));
         }
     } else {

@@ -4,8 +4,10 @@
 //! The outbox is filled from the registry itself: every source record captured at this
 //! office without a packet gets one. So the registration path needs no hook, and a crash
 //! between "registered" and "sealed" loses nothing: the next pass seals what is missing.
-//! Marking follows the central's word only: a packet becomes `sent` when the central's upload
-//! offset passes it and `acknowledged` when the central says it holds it.
+//! Marking follows the central's word only: a packet becomes `sent` when it goes on the wire
+//! and `acknowledged` when the central's upload offset passes it (the central moves its offset
+//! only after applying or quarantining every packet before it). A `sent` packet that was
+//! never acknowledged is simply sent again.
 
 use std::time::Duration;
 
@@ -203,34 +205,12 @@ pub async fn push_once(
         ..PushReport::default()
     };
 
-    // Packets the central's offset passed but that were not acknowledged (a cut answer).
     loop {
-        let sent = ctx.store.outbox(OutboxState::Sent, 500).await?;
-        if sent.is_empty() {
-            break;
-        }
-        let ids: Vec<Uuid> = sent.iter().map(|p| p.packet_id).collect();
-        let acks = client.acks(&key_hex, &ids).await?;
-        let held: Vec<Uuid> = acks
-            .iter()
-            .filter(|a| a.status != "unknown")
-            .filter_map(|a| a.packet_id)
-            .collect();
-        let moved = ctx
-            .store
-            .mark_outbox(&held, OutboxState::Acknowledged, &actor)
-            .await?;
-        report.acknowledged += moved;
-        if moved == 0 {
-            // The central does not know them: its storage lost them. They must go again; the
-            // outbox never moves back, so say so loudly rather than loop.
-            tracing::error!(packets = ids.len(), "sent packets unknown to the central");
-            break;
-        }
-    }
-
-    loop {
-        let pending = ctx.store.outbox(OutboxState::Pending, config.batch).await?;
+        // Packets already on the wire once (their answer was lost, or the node restarted)
+        // go again first: a duplicate costs the central nothing, a loss is not allowed.
+        let mut pending = ctx.store.outbox(OutboxState::Sent, config.batch).await?;
+        let room = config.batch.saturating_sub(pending.len() as u32);
+        pending.extend(ctx.store.outbox(OutboxState::Pending, room).await?);
         if pending.is_empty() {
             break;
         }
@@ -256,18 +236,30 @@ async fn upload(
 ) -> Result<(), SyncError> {
     let mut sender = UploadSender::new(packets, config.chunk);
     let id = client.create_upload(key_hex, sender.len()).await?;
+    let ids: Vec<Uuid> = packets
+        .iter()
+        .map(|p| Uuid::from_bytes(p.header().id.0))
+        .collect();
+    ctx.store
+        .mark_outbox(&ids, OutboxState::Sent, actor)
+        .await?;
     let mut failures = 0;
     while let Some((offset, chunk)) = sender.next_chunk() {
         let outcome = client.patch(id, offset, chunk.to_vec()).await;
-        let (central_offset, state) = match outcome {
-            Ok(resp) => (resp.offset, OutboxState::Acknowledged),
-            Err(ClientError::Offset(o)) => (o, OutboxState::Sent),
+        // The central stores its offset only after applying (or quarantining) every packet
+        // wholly before it: the offset, from an answer or from `HEAD`, is its acknowledgement.
+        let central_offset = match outcome {
+            Ok(resp) => {
+                failures = 0;
+                resp.offset
+            }
+            Err(ClientError::Offset(o)) => o,
             Err(e) if e.is_transient() && failures < config.resume_attempts => {
                 failures += 1;
                 report.resumes += 1;
                 tokio::time::sleep(config.resume_pause).await;
                 match client.offset(id).await {
-                    Ok(o) => (o, OutboxState::Sent),
+                    Ok(o) => o,
                     Err(e) if e.is_transient() => continue,
                     Err(e) => return Err(e.into()),
                 }
@@ -280,13 +272,10 @@ async fn upload(
         report.bytes = report.bytes.max(central_offset);
         if !newly.is_empty() {
             let ids: Vec<Uuid> = newly.iter().map(|p| Uuid::from_bytes(p.0)).collect();
-            let moved = ctx.store.mark_outbox(&ids, state, actor).await?;
-            if state == OutboxState::Acknowledged {
-                report.acknowledged += moved;
-            }
-        }
-        if state == OutboxState::Acknowledged {
-            failures = 0;
+            report.acknowledged += ctx
+                .store
+                .mark_outbox(&ids, OutboxState::Acknowledged, actor)
+                .await?;
         }
     }
     Ok(())
