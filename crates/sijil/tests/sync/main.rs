@@ -1,6 +1,7 @@
 //! Office nodes and the central as separate `sijil` processes, talking through a
 //! fault-injecting proxy ([`proxy`]): nothing captured offline is lost or applied twice.
 
+mod bench;
 mod e2e;
 mod proxy;
 mod quarantine;

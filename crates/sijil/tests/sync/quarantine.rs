@@ -50,14 +50,20 @@ async fn tampered_replayed_truncated_and_foreign_key_packets_are_quarantined_wit
     )
     .await;
     wait_for(Duration::from_secs(60), "the enrolment request", || async {
-        !api.get("/api/v1/sync/devices").await.as_array().unwrap().is_empty()
+        !api.get("/api/v1/sync/devices")
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
     })
     .await;
     approve_all(&api).await;
     office_api.register_people("Q", 3).await;
-    wait_for(Duration::from_secs(60), "three packets acknowledged", || async {
-        office_api.outbox().await["acknowledged"] == 3
-    })
+    wait_for(
+        Duration::from_secs(60),
+        "three packets acknowledged",
+        || async { office_api.outbox().await["acknowledged"] == 3 },
+    )
     .await;
     office.kill();
 
@@ -100,12 +106,22 @@ async fn tampered_replayed_truncated_and_foreign_key_packets_are_quarantined_wit
     let path = sites.central.with_file_name("usb.pkts");
     std::fs::write(&path, &file).unwrap();
 
-    let before = api.get("/api/v1/stats").await["source_records"].as_i64().unwrap();
+    let before = api.get("/api/v1/stats").await["source_records"]
+        .as_i64()
+        .unwrap();
     let out = import(&sites.central, &path);
-    assert!(out.contains("1 accepted, 0 already received, 5 quarantined"), "{out}");
+    assert!(
+        out.contains("1 accepted, 0 already received, 5 quarantined"),
+        "{out}"
+    );
     let out = import(&sites.central, &path);
-    assert!(out.contains("0 accepted, 1 already received, 5 quarantined"), "{out}");
-    let after = api.get("/api/v1/stats").await["source_records"].as_i64().unwrap();
+    assert!(
+        out.contains("0 accepted, 1 already received, 5 quarantined"),
+        "{out}"
+    );
+    let after = api.get("/api/v1/stats").await["source_records"]
+        .as_i64()
+        .unwrap();
     assert_eq!(after, before + 1, "only the good packet was applied");
 
     let q = api.get("/api/v1/sync/quarantine").await;
@@ -119,7 +135,13 @@ async fn tampered_replayed_truncated_and_foreign_key_packets_are_quarantined_wit
     reasons.dedup();
     assert_eq!(
         reasons,
-        ["decryption", "foreign_key", "replay", "truncated", "unknown_key"],
+        [
+            "decryption",
+            "foreign_key",
+            "replay",
+            "truncated",
+            "unknown_key"
+        ],
         "{q}"
     );
 
