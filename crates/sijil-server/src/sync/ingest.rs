@@ -77,6 +77,26 @@ pub fn ingest_actor() -> Actor {
     Actor::system(sijil_store::bootstrap::central_office_code())
 }
 
+/// Every quarantine reason code the central writes (screens translate each one).
+pub const REASON_CODES: [&str; 16] = [
+    "truncated",
+    "malformed",
+    "unsupported_version",
+    "oversize",
+    "unknown_key",
+    "revoked_key",
+    "foreign_key",
+    "decryption",
+    "bad_signature",
+    "header_mismatch",
+    "malformed_payload",
+    "replay",
+    "out_of_range",
+    "record_exists",
+    "validation",
+    "registration",
+];
+
 /// A short code for a refusal (stored with the packet, translated on screens).
 pub fn reason_code(e: &OpenError) -> &'static str {
     match e {
@@ -438,7 +458,7 @@ mod tests {
         }
         assert_eq!(split_frames(&data), (vec![&b"abc"[..], b"de"], None));
         let cut = &data[..data.len() - 1];
-        assert_eq!(split_frames(cut), (vec![&b"abc"[..]], Some(&data[7..11])));
+        assert_eq!(split_frames(cut), (vec![&b"abc"[..]], Some(&data[7..12])));
         assert_eq!(split_frames(&[0, 0]), (vec![], Some(&[0u8, 0][..])));
     }
 }

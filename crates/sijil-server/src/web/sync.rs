@@ -140,3 +140,26 @@ pub(super) async fn resolve<S: Store>(
     }
     Ok(Redirect::to("/sync").into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::i18n::{Lang, Tr};
+    use crate::sync::ingest::REASON_CODES;
+
+    #[test]
+    fn every_sync_code_shown_on_the_page_has_a_message_in_both_languages() {
+        let families: [(&str, &[&str]); 3] = [
+            ("reason", &REASON_CODES),
+            ("device", &["requested", "approved", "revoked"]),
+            ("outbox", &["pending", "sent", "acknowledged"]),
+        ];
+        for lang in [Lang::Ar, Lang::En] {
+            for (prefix, codes) in families {
+                for code in codes {
+                    let shown = Tr(lang).code(prefix, code);
+                    assert_ne!(&shown, code, "{lang:?} lacks {prefix}-{code}");
+                }
+            }
+        }
+    }
+}

@@ -16,7 +16,7 @@ use sijil_server::{
         office::{self, PushConfig},
     },
 };
-use sijil_store::{NewOffice, keyfile, sqlite::SqliteStore};
+use sijil_store::{NewOffice, Store as _, keyfile, sqlite::SqliteStore};
 use sijil_sync::DeviceSigningKey;
 
 use crate::{data, settings::Settings};
@@ -94,8 +94,6 @@ pub async fn open_node(
     );
     Ok((store, Arc::new(ctx)))
 }
-
-use sijil_store::Store as _;
 
 impl Cmd {
     pub async fn run(self, data_dir: &Path) -> anyhow::Result<ExitCode> {

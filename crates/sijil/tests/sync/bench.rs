@@ -27,7 +27,8 @@ async fn bench_sync_over_64_kbit_800_ms_cut_every_30_s() {
         latency: Duration::from_millis(400),
         cut_every: Some(Duration::from_secs(30)),
     };
-    let mut p = enrolled_pair(&sites, faults).await;
+    // The node's default upload size (96 KiB a request).
+    let mut p = enrolled_pair(&sites, faults, &[]).await;
     p.central.take().unwrap().kill();
     p.office_api.register_people("B", people).await;
     wait_for(Duration::from_secs(60), "every record sealed", || async {

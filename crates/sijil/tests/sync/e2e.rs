@@ -20,7 +20,7 @@ pub struct Pair {
 
 pub const OFFICE_ARGS: &[&str] = &["--chunk-bytes", "16384"];
 
-pub async fn enrolled_pair(sites: &Sites, faults: Faults) -> Pair {
+pub async fn enrolled_pair(sites: &Sites, faults: Faults, office_args: &[&str]) -> Pair {
     let central_port = free_port();
     let (central, password) = start_central(&sites.central, central_port);
     let central_api = Api::login(
@@ -32,7 +32,7 @@ pub async fn enrolled_pair(sites: &Sites, faults: Faults) -> Pair {
         proxy::start(format!("127.0.0.1:{central_port}").parse().unwrap(), faults).await;
     let proxy_url = format!("http://{proxy_addr}");
     let office_port = free_port();
-    let (office, password) = start_office(&sites.office, office_port, &proxy_url, OFFICE_ARGS);
+    let (office, password) = start_office(&sites.office, office_port, &proxy_url, office_args);
     let office_api = Api::login(
         &format!("http://127.0.0.1:{office_port}"),
         &password.unwrap(),
@@ -83,7 +83,7 @@ async fn two_thousand_people_registered_while_the_central_is_down_arrive_exactly
         latency: Duration::from_millis(100),
         cut_every: Some(Duration::from_secs(3)),
     };
-    let mut p = enrolled_pair(&sites, faults).await;
+    let mut p = enrolled_pair(&sites, faults, OFFICE_ARGS).await;
     p.central.take().unwrap().kill();
 
     p.office_api.register_people("A", 2000).await;
@@ -121,7 +121,7 @@ async fn killing_either_process_during_sync_loses_and_duplicates_nothing() {
         latency: Duration::from_millis(50),
         cut_every: None,
     };
-    let mut p = enrolled_pair(&sites, faults).await;
+    let mut p = enrolled_pair(&sites, faults, OFFICE_ARGS).await;
     // Registered while the link is up: the node syncs as it goes, so the kills land mid-sync.
     p.office_api.register_people("K", 600).await;
     for round in 0..6u64 {

@@ -251,6 +251,7 @@ pub struct Sites {
 }
 
 impl Sites {
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         Self {
