@@ -6,3 +6,4 @@ mod helpers;
 mod browser;
 mod flows;
 mod security;
+mod sync;
