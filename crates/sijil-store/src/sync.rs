@@ -350,6 +350,8 @@ pub struct OfficeContact {
     pub bytes: i64,
     /// Failed transfers (cut, refused chunks).
     pub failures: i64,
+    /// Packets waiting at the office, as it reported at its last upload.
+    pub pending: i64,
     /// Sequences known to be missing (gaps in its keys' series).
     pub missing: u64,
 }
@@ -367,6 +369,8 @@ pub struct ContactDelta {
     pub bytes: i64,
     /// Failures.
     pub failures: i64,
+    /// The office's own count of packets waiting, when it reported one (replaces the last).
+    pub pending: Option<i64>,
 }
 
 /// One entry of the central's downlink series.

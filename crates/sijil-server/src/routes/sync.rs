@@ -129,9 +129,7 @@ pub(super) async fn create_upload<S: Store>(
     let device = ctx.store.device(&key_id).await?;
     match device {
         Some(d) if d.status == DeviceStatus::Approved => {
-            ctx.store
-                .record_contact(d.office.as_str(), ContactDelta::default())
-                .await?;
+            record_node_contact(ctx, &headers).await?;
         }
         // Not enrolled, not yet approved, or revoked: nothing may be submitted.
         _ => return Err(AppError::Forbidden),
@@ -147,6 +145,32 @@ pub(super) async fn create_upload<S: Store>(
         HeaderValue::from_str(&format!("/api/v1/sync/uploads/{id}")).expect("ascii"),
     );
     Ok(resp)
+}
+
+/// Notes a contact from an approved node, with the backlog it reports (its packets waiting,
+/// so operators see offices whose link is slow). Unknown or unapproved keys are ignored.
+async fn record_node_contact(ctx: &SyncContext, headers: &HeaderMap) -> Result<(), AppError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let Some(key_id) = header(crate::sync::client::DEVICE_HEADER) else {
+        return Ok(());
+    };
+    let Some(device) = ctx.store.device(key_id).await? else {
+        return Ok(());
+    };
+    if device.status != DeviceStatus::Approved {
+        return Ok(());
+    }
+    let pending = header(crate::sync::client::PENDING_HEADER)
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|n| *n >= 0);
+    let delta = ContactDelta {
+        pending,
+        ..ContactDelta::default()
+    };
+    ctx.store
+        .record_contact(device.office.as_str(), delta)
+        .await?;
+    Ok(())
 }
 
 fn upload_id(id: &str) -> Result<Uuid, AppError> {
@@ -294,8 +318,10 @@ pub(super) struct DownlinkQuery {
 pub(super) async fn downlink<S: Store>(
     State(state): State<AppState<S>>,
     Query(q): Query<DownlinkQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let ctx = central(&state)?;
+    record_node_contact(ctx, &headers).await?;
     let entries = ctx.store.downlink_since(q.since.max(0), 500).await?;
     let body = serde_json::to_vec(&DownlinkBody { entries }).expect("serialises");
     let sig = ctx.central().expect("central").sign(&body);

@@ -96,6 +96,8 @@ pub struct CentralClient {
 
 /// Header naming the device key that creates an upload.
 pub const DEVICE_HEADER: &str = "sijil-device-key";
+/// Header with the number of packets the node has waiting, sent when it creates an upload.
+pub const PENDING_HEADER: &str = "sijil-pending";
 /// Header carrying the downlink signature.
 pub const SIGNATURE_HEADER: &str = "sijil-signature";
 
@@ -154,11 +156,17 @@ impl CentralClient {
     }
 
     /// Creates an upload of `length` bytes; returns its id.
-    pub async fn create_upload(&self, key_id: &str, length: u64) -> Result<Uuid, ClientError> {
+    pub async fn create_upload(
+        &self,
+        key_id: &str,
+        length: u64,
+        pending: i64,
+    ) -> Result<Uuid, ClientError> {
         let resp = self
             .http
             .post(self.url("/api/v1/sync/uploads"))
             .header(DEVICE_HEADER, key_id)
+            .header(PENDING_HEADER, pending)
             .header("upload-length", length)
             .header("tus-resumable", "1.0.0")
             .send()
@@ -233,11 +241,19 @@ impl CentralClient {
             .map_err(ClientError::Unreachable)
     }
 
-    /// The downlink after `since`: its body and the signature header.
-    pub async fn downlink(&self, since: i64) -> Result<(Vec<u8>, String), ClientError> {
+    /// The downlink after `since`: its body and the signature header. The node names its key
+    /// and its backlog, which the central shows operators as its last contact.
+    pub async fn downlink(
+        &self,
+        since: i64,
+        key_id: &str,
+        pending: i64,
+    ) -> Result<(Vec<u8>, String), ClientError> {
         let resp = self
             .http
             .get(self.url(&format!("/api/v1/sync/downlink?since={since}")))
+            .header(DEVICE_HEADER, key_id)
+            .header(PENDING_HEADER, pending)
             .send()
             .await
             .map_err(ClientError::Unreachable)?;

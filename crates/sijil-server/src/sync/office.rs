@@ -235,7 +235,10 @@ async fn upload(
     report: &mut PushReport,
 ) -> Result<(), SyncError> {
     let mut sender = UploadSender::new(packets, config.chunk);
-    let id = client.create_upload(key_hex, sender.len()).await?;
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    let counts = ctx.store.outbox_counts(&node.office).await?;
+    let waiting = counts.unsealed + counts.pending + counts.sent;
+    let id = client.create_upload(key_hex, sender.len(), waiting).await?;
     let ids: Vec<Uuid> = packets
         .iter()
         .map(|p| Uuid::from_bytes(p.header().id.0))
@@ -294,7 +297,11 @@ pub async fn pull_downlink(ctx: &SyncContext, client: &CentralClient) -> Result<
         .await?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let (body, sig) = client.downlink(since).await?;
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    let counts = ctx.store.outbox_counts(&node.office).await?;
+    let waiting = counts.unsealed + counts.pending + counts.sent;
+    let key_hex = node.device.id().to_string();
+    let (body, sig) = client.downlink(since, &key_hex, waiting).await?;
     let sig: [u8; 64] = hex::decode(&sig)
         .ok()
         .and_then(|s| s.try_into().ok())

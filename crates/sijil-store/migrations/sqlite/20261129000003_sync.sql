@@ -121,7 +121,9 @@ CREATE TABLE sync_contacts (
     duplicates    INTEGER NOT NULL DEFAULT 0,
     quarantined   INTEGER NOT NULL DEFAULT 0,
     bytes         INTEGER NOT NULL DEFAULT 0,
-    failures      INTEGER NOT NULL DEFAULT 0
+    failures      INTEGER NOT NULL DEFAULT 0,
+    -- Packets the office reported waiting at its last contact (it says so when it uploads).
+    pending       INTEGER NOT NULL DEFAULT 0
 );
 
 -- What the central publishes to offices, as an ordered series of versions.

@@ -496,11 +496,11 @@ pub(super) async fn record_contact(
     d: ContactDelta,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO sync_contacts (office_code, last_contact, packets, duplicates, quarantined, bytes, failures)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO sync_contacts (office_code, last_contact, packets, duplicates, quarantined, bytes, failures, pending)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, 0))
          ON CONFLICT (office_code) DO UPDATE SET last_contact = ?2, packets = packets + ?3,
            duplicates = duplicates + ?4, quarantined = quarantined + ?5, bytes = bytes + ?6,
-           failures = failures + ?7",
+           failures = failures + ?7, pending = COALESCE(?8, pending)",
     )
     .bind(office)
     .bind(ts(OffsetDateTime::now_utc()))
@@ -509,6 +509,7 @@ pub(super) async fn record_contact(
     .bind(d.quarantined)
     .bind(d.bytes)
     .bind(d.failures)
+    .bind(d.pending)
     .execute(&s.writer)
     .await
     .map_err(db)?;
@@ -539,6 +540,7 @@ pub(super) async fn contacts(pool: &SqlitePool) -> StoreResult<Vec<OfficeContact
                 quarantined: get(row, "quarantined")?,
                 bytes: get(row, "bytes")?,
                 failures: get(row, "failures")?,
+                pending: get(row, "pending")?,
                 missing,
                 office,
             })

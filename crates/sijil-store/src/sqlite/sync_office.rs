@@ -188,10 +188,13 @@ pub(super) async fn outbox_counts(
     office: &OfficeCode,
 ) -> StoreResult<OutboxCounts> {
     let mut c = OutboxCounts::default();
+    // One read transaction: both counts from the same snapshot, or a record sealed between
+    // the two queries would be counted in neither.
+    let mut tx = pool.begin().await.map_err(db)?;
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT state, COUNT(*), COALESCE(SUM(LENGTH(bytes)), 0) FROM sync_outbox GROUP BY state",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await
     .map_err(db)?;
     for (state, n, bytes) in rows {
@@ -210,9 +213,10 @@ pub(super) async fn outbox_counts(
          WHERE o.record_seq IS NULL AND r.office_code = ?",
     )
     .bind(office.as_str())
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await
     .map_err(db)?;
+    tx.commit().await.map_err(db)?;
     Ok(c)
 }
 

@@ -107,6 +107,15 @@ async fn two_thousand_people_registered_while_the_central_is_down_arrive_exactly
     assert_eq!(dam["office"], "DAM-01");
     assert_eq!(dam["packets"], 2000, "{dam}");
     assert_eq!(dam["missing"], 0, "{dam}");
+    wait_for(
+        Duration::from_secs(30),
+        "the office to report no backlog",
+        || async {
+            let offices = p.central_api.get("/api/v1/sync/offices").await;
+            offices[0]["pending"] == 0
+        },
+    )
+    .await;
     assert!(p.link.cuts.load(Ordering::Relaxed) >= 2, "the link was cut");
     audit_intact(&sites.office);
 }
