@@ -160,3 +160,51 @@ async fn killing_either_process_during_sync_loses_and_duplicates_nothing() {
     audit_intact(&sites.central);
     audit_intact(&sites.office);
 }
+
+/// No network at all: the queue goes by USB stick, with the same exactly-once; when the link
+/// comes back the node sends the same packets again, and the central changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_carried_by_usb_stick_arrives_once_and_the_later_network_sync_changes_nothing() {
+    let sites = Sites::new();
+    let faults = Faults {
+        bytes_per_sec: 1 << 20,
+        latency: Duration::from_millis(5),
+        cut_every: None,
+    };
+    let mut p = enrolled_pair(&sites, faults, OFFICE_ARGS).await;
+    p.link.down.store(true, Ordering::Relaxed);
+    p.office_api.register_people("U", 40).await;
+    p.office.take().unwrap().kill();
+    p.central.take().unwrap().kill();
+
+    let usb = sites.office.with_file_name("queue.pkts");
+    let o = sijil(
+        &sites.office,
+        &["sync", "export", "--out", usb.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("wrote 40 packets"));
+    for expected in [
+        "40 accepted, 0 already received",
+        "0 accepted, 40 already received",
+    ] {
+        let o = sijil(&sites.central, &["sync", "import", usb.to_str().unwrap()]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains(expected), "{out}");
+    }
+
+    p.central = Some(start_central(&sites.central, p.central_port).0);
+    p.link.down.store(false, Ordering::Relaxed);
+    p.office = Some(start_office(&sites.office, p.office_port, &p.proxy_url, OFFICE_ARGS).0);
+    wait_for(
+        Duration::from_secs(60),
+        "every packet acknowledged",
+        || async { p.office_api.outbox().await["acknowledged"] == 40 },
+    )
+    .await;
+    assert_eq!(source_records(&p.central_api).await, 40);
+    let offices = p.central_api.get("/api/v1/sync/offices").await;
+    // Received again: 40 by the second import, 40 by the network.
+    assert_eq!(offices[0]["duplicates"], 80, "{offices}");
+    assert_eq!(offices[0]["packets"], 40, "{offices}");
+}
