@@ -55,7 +55,8 @@ pub struct EnrolResponse {
 pub struct PatchResponse {
     /// The central's offset after the chunk.
     pub offset: u64,
-    /// One acknowledgement per packet completed by the chunk.
+    /// The packets completed by the chunk that were not simply applied (duplicates,
+    /// quarantined); the offset acknowledges all of them.
     pub acks: Vec<AckWire>,
 }
 

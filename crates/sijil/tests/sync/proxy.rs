@@ -138,10 +138,8 @@ async fn pump(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
     let mut writer = AbortOnDrop(tokio::spawn(async move {
         let mut to = to;
-        while let Some((read_at, bytes)) = rx.recv().await {
-            // Serialisation on the shared link, then propagation delay.
-            let leaves = bucket.reserve(bytes.len());
-            tokio::time::sleep_until(leaves.max(read_at) + latency).await;
+        while let Some((arrives, bytes)) = rx.recv().await {
+            tokio::time::sleep_until(arrives).await;
             if to.write_all(&bytes).await.is_err() {
                 return;
             }
@@ -159,7 +157,10 @@ async fn pump(
         match from.read(&mut buf).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                if tx.send((Instant::now(), buf[..n].to_vec())).is_err() {
+                // Serialisation on the shared link as the bytes come in, then the propagation
+                // delay: bytes in flight overlap, as on a real line.
+                let arrives = bucket.reserve(n) + latency;
+                if tx.send((arrives, buf[..n].to_vec())).is_err() {
                     break;
                 }
             }
