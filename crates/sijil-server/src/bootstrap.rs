@@ -45,3 +45,29 @@ async fn generated_password() -> anyhow::Result<(String, String)> {
     let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&for_hash)).await??;
     Ok((password, hash))
 }
+
+/// For an office node: makes sure `office` exists locally and, when the node has no user yet,
+/// creates `admin` at that office with a fresh random password, returned (shown once).
+pub async fn ensure_office_admin<S: Store>(
+    store: &S,
+    office: sijil_store::NewOffice,
+) -> anyhow::Result<Option<String>> {
+    let code = office.code.clone();
+    let actor = Actor::system(code.clone());
+    if !store.offices().await?.iter().any(|o| o.code == code) {
+        store.create_office(office, &actor).await?;
+    }
+    if !store.users().await?.is_empty() {
+        return Ok(None);
+    }
+    let (password, hash) = generated_password().await?;
+    let user = NewUser {
+        username: Username::parse(ADMIN_USERNAME).expect("valid username"),
+        display_name: "مدير المكتب / Office administrator".into(),
+        role: Role::Administrator,
+        office: code,
+        password_hash: hash,
+    };
+    store.create_user(user, &actor).await?;
+    Ok(Some(password))
+}

@@ -16,6 +16,7 @@ mod middleware;
 mod resolution;
 mod routes;
 mod service;
+pub mod sync;
 pub mod verification;
 pub mod web;
 
@@ -71,6 +72,8 @@ pub struct AppState<S> {
     /// The trust list and signed lists an office node last received (for verification where
     /// there are no keys); replaced whole by [`AppState::hold_lists`].
     held_lists: Arc<std::sync::RwLock<Option<Arc<verification::HeldLists>>>>,
+    /// Sync with office nodes or with the central, when this server takes part.
+    sync: Option<Arc<sync::SyncContext>>,
 }
 
 impl<S: Store> AppState<S> {
@@ -84,7 +87,19 @@ impl<S: Store> AppState<S> {
             metrics: middleware::metrics_handle(),
             keyring: None,
             held_lists: Arc::default(),
+            sync: None,
         }
+    }
+
+    /// The same state taking part in sync (as the central or as an office node).
+    pub fn with_sync(mut self, sync: Arc<sync::SyncContext>) -> Self {
+        self.sync = Some(sync);
+        self
+    }
+
+    /// The sync context, if any.
+    pub fn sync(&self) -> Option<&Arc<sync::SyncContext>> {
+        self.sync.as_ref()
     }
 
     /// Gives an office node (no keys) the lists to verify documents with: the trust list and

@@ -15,10 +15,12 @@ pub mod audit;
 pub mod bootstrap;
 pub mod documents;
 mod error;
+pub mod keyfile;
 pub mod models;
 pub mod resolve;
 mod review;
 pub mod sqlite;
+pub mod sync;
 
 use std::collections::HashMap;
 
@@ -31,6 +33,7 @@ pub use documents::DocumentStore;
 pub use error::{StoreError, StoreResult};
 pub use models::*;
 pub use review::*;
+pub use sync::*;
 
 /// Everything Sijil stores. Implementations are cheap to clone (a pool handle).
 ///

@@ -57,12 +57,12 @@
 //! which the office marks as sent. A proptest drives both over a link that loses chunks,
 //! loses answers and repeats stale chunks: every packet arrives and is confirmed exactly once.
 //!
-//! # Next steps (not in this crate yet)
+//! # Where the edges are
 //!
-//! - Transport (axum endpoints at the central, a client in the office node), the office
-//!   node's outbox and the central's inbox/quarantine in `sijil-store`, USB export/import
-//!   (a file of length-prefixed sealed packets: the same checks apply), and the downlink
-//!   (central-signed deltas of code lists, revocations and keys).
+//! This crate stays pure. The office outbox, the central's devices, inbox and quarantine are
+//! `sijil_store::SyncStore`; the central's endpoints, its ingest (exactly once across crashes)
+//! and the office node's sealer and push loop are in `sijil-server` (`sync`, `routes/sync.rs`);
+//! `sijil office` and `sijil sync export|import` are the commands (see `docs/sync.md`).
 #![deny(missing_docs)]
 
 pub mod compress;

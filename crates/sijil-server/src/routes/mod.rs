@@ -9,10 +9,12 @@ mod persons;
 mod records;
 mod review;
 mod session;
+mod sync;
+mod sync_admin;
 
 use axum::{
     Router,
-    routing::{get, post},
+    routing::{get, head, post},
 };
 use sijil_store::Store;
 
@@ -93,7 +95,35 @@ pub(crate) fn router<S: Store>() -> Router<AppState<S>> {
         .route("/api/v1/alerts/{id}/lift", post(documents::lift_alert::<S>))
         .route("/api/v1/lists/{file}", get(documents::published::<S>))
         .route("/api/v1/verify", post(documents::verify::<S>))
+        .merge(sync_router::<S>())
         .fallback(not_found)
+}
+
+/// Sync: office nodes' endpoints (no session: device keys and packet signatures) and the
+/// administrators' and operators' views.
+fn sync_router<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/api/v1/sync/keys", get(sync::keys::<S>))
+        .route("/api/v1/sync/enrol", post(sync::enrol::<S>))
+        .route("/api/v1/sync/uploads", post(sync::create_upload::<S>))
+        .route(
+            "/api/v1/sync/uploads/{id}",
+            head(sync::upload_offset::<S>).patch(sync::upload_chunk::<S>),
+        )
+        .route("/api/v1/sync/acks", post(sync::acks::<S>))
+        .route("/api/v1/sync/downlink", get(sync::downlink::<S>))
+        .route("/api/v1/sync/devices", get(sync_admin::devices::<S>))
+        .route(
+            "/api/v1/sync/devices/{key_id}/{decision}",
+            post(sync_admin::decide_device::<S>),
+        )
+        .route("/api/v1/sync/quarantine", get(sync_admin::quarantine::<S>))
+        .route(
+            "/api/v1/sync/quarantine/{id}/resolve",
+            post(sync_admin::resolve::<S>),
+        )
+        .route("/api/v1/sync/offices", get(sync_admin::offices::<S>))
+        .route("/api/v1/sync/outbox", get(sync_admin::outbox::<S>))
 }
 
 async fn not_found() -> crate::AppError {

@@ -23,6 +23,7 @@ mod login;
 mod person;
 mod register;
 mod resolution;
+mod sync;
 
 use askama::Template;
 use axum::{
@@ -104,6 +105,12 @@ pub fn router<S: Store>() -> Router<AppState<S>> {
             "/admin/offices",
             get(admin::offices::<S>).post(admin::create_office::<S>),
         )
+        .route("/sync", get(sync::page::<S>))
+        .route(
+            "/sync/devices/{key_id}/{decision}",
+            post(sync::decide_device::<S>),
+        )
+        .route("/sync/quarantine/{id}/{decision}", post(sync::resolve::<S>))
         .route("/assets/{file}", get(assets::serve))
         .layer(axum::middleware::from_fn(pages))
 }

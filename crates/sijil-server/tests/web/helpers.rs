@@ -43,6 +43,17 @@ pub async fn spawn_app_with(config: ServerConfig) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// A test app already started elsewhere (over a temporary directory it keeps alive).
+    pub fn from_parts(address: String, admin_password: String, dir: tempfile::TempDir) -> Self {
+        Self {
+            address,
+            admin_password,
+            _dir: dir,
+        }
+    }
+}
+
 /// A browser-like client: keeps cookies, sends forms, does not follow redirects.
 pub struct Session {
     pub base: String,

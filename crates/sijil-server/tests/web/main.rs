@@ -8,3 +8,4 @@ mod documents;
 mod flows;
 mod resolution;
 mod security;
+mod sync;

@@ -15,6 +15,9 @@ mod records;
 mod resolution;
 mod review;
 mod rows;
+mod sync;
+mod sync_central;
+mod sync_office;
 
 use std::{collections::HashMap, path::Path, str::FromStr, time::Duration};
 

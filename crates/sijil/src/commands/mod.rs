@@ -6,7 +6,9 @@ mod dedup;
 mod generate;
 mod import;
 mod keys;
+mod office;
 mod serve;
+mod sync;
 mod verify;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -58,6 +60,11 @@ pub enum Command {
     /// Signing keys: list, rotate, revoke; publishes the trust list and the signed lists.
     #[command(subcommand)]
     Keys(keys::Cmd),
+    /// Runs a field office node (its own registry; syncs with the central when it can).
+    Office(office::Cmd),
+    /// Packets carried by hand: export at an office node, import at the central.
+    #[command(subcommand)]
+    Sync(sync::Cmd),
 }
 
 impl Cli {
@@ -72,6 +79,8 @@ impl Cli {
             Command::Admin(cmd) => cmd.run(&self.data).await,
             Command::Verify(cmd) => cmd.run(&self.data),
             Command::Keys(cmd) => cmd.run(&self.data).await,
+            Command::Office(cmd) => cmd.run(&self.data).await,
+            Command::Sync(cmd) => cmd.run(&self.data).await,
         }
     }
 }

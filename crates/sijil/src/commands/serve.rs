@@ -60,6 +60,8 @@ impl Cmd {
             .await
             .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
         println!("Sijil is listening on http://{}", listener.local_addr()?);
+        let sync = central_sync(&store, data_dir).await?;
+        let state = state.with_sync(sync);
         sijil_server::serve(listener, state, shutdown_signal())
             .await
             .context("the server failed")?;
@@ -110,7 +112,24 @@ async fn load_sample(
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// The central's sync keys (files in the data directory, made on first start) and its first
+/// downlink entries.
+async fn central_sync(
+    store: &SqliteStore,
+    data_dir: &Path,
+) -> anyhow::Result<std::sync::Arc<sijil_server::sync::SyncContext>> {
+    use sijil_server::sync::{CentralKeys, SyncContext, SyncMode, seed_downlink};
+    let keys =
+        CentralKeys::load_or_create(data_dir).context("cannot read the central's sync keys")?;
+    let central = sijil_store::bootstrap::ensure_central_office(store).await?;
+    seed_downlink(store, &keys, &Actor::system(central.code)).await?;
+    Ok(std::sync::Arc::new(SyncContext::new(
+        std::sync::Arc::new(store.clone()),
+        SyncMode::Central(keys),
+    )))
+}
+
+pub(super) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -1,0 +1,154 @@
+//! Sync for people: administrators approve and revoke device keys and decide on quarantined
+//! packets; operators see each office's last contact and counters; at an office node, staff
+//! see what waits to be sent.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+};
+use serde::{Deserialize, Serialize};
+use sijil_core::Permission;
+use sijil_store::{
+    Device, DeviceStatus, OfficeContact, OutboxCounts, OutboxPacket, OutboxState, Quarantined,
+    Resolution, Store, Via,
+};
+use uuid::Uuid;
+
+use super::sync::central;
+use crate::{
+    AppError, AppState,
+    auth::CurrentUser,
+    json::ApiJson,
+    sync::ingest::{self, Ack},
+};
+
+pub(super) async fn devices<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+) -> Result<Json<Vec<Device>>, AppError> {
+    user.require(Permission::ManageOffices)?;
+    Ok(Json(central(&state)?.store.devices().await?))
+}
+
+pub(super) async fn decide_device<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path((key_id, decision)): Path<(String, String)>,
+) -> Result<Json<Device>, AppError> {
+    user.require(Permission::ManageOffices)?;
+    let status = match decision.as_str() {
+        "approve" => DeviceStatus::Approved,
+        "revoke" => DeviceStatus::Revoked,
+        _ => return Err(AppError::NotFound("route")),
+    };
+    let ctx = central(&state)?;
+    Ok(Json(
+        ctx.store
+            .decide_device(&key_id, status, &user.user.actor())
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub(super) struct QuarantineQuery {
+    #[serde(default)]
+    all: bool,
+}
+
+pub(super) async fn quarantine<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Query(q): Query<QuarantineQuery>,
+) -> Result<Json<Vec<Quarantined>>, AppError> {
+    user.require(Permission::ManageOffices)?;
+    Ok(Json(central(&state)?.store.quarantined(q.all, 500).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ResolveRequest {
+    /// `discard` or `release`.
+    resolution: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Resolved {
+    quarantined: Quarantined,
+    /// For a release: what the new attempt did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry: Option<Ack>,
+}
+
+/// An administrator's audited decision. `release` takes the packet in again through every
+/// check (e.g. after its key was approved); if it fails again it is quarantined anew.
+pub(super) async fn resolve<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ResolveRequest>,
+) -> Result<Json<Resolved>, AppError> {
+    user.require(Permission::ManageOffices)?;
+    let ctx = central(&state)?;
+    let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound("quarantined packet"))?;
+    let resolution = match req.resolution.as_str() {
+        "discard" => Resolution::Discarded,
+        "release" => Resolution::Released,
+        _ => {
+            return Err(AppError::Malformed(
+                "resolution: `discard` or `release`".into(),
+            ));
+        }
+    };
+    let note: String = req.note.chars().take(500).collect();
+    let quarantined = ctx
+        .store
+        .resolve_quarantine(id, resolution, &note, &user.user.actor())
+        .await?;
+    let retry = if resolution == Resolution::Released {
+        let bytes = ctx.store.quarantined_bytes(id).await?;
+        let via = if quarantined.via == "file" {
+            Via::File
+        } else {
+            Via::Upload
+        };
+        Some(ingest::ingest_packet(&state, ctx, &bytes, via).await?)
+    } else {
+        None
+    };
+    Ok(Json(Resolved { quarantined, retry }))
+}
+
+pub(super) async fn offices<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+) -> Result<Json<Vec<OfficeContact>>, AppError> {
+    user.require(Permission::ViewMetrics)?;
+    Ok(Json(central(&state)?.store.contacts().await?))
+}
+
+#[derive(Serialize)]
+pub(super) struct OutboxView {
+    counts: OutboxCounts,
+    pending: Vec<OutboxPacket>,
+    sent: Vec<OutboxPacket>,
+}
+
+/// At an office node: what waits to be sent.
+pub(super) async fn outbox<S: Store>(
+    State(state): State<AppState<S>>,
+    _user: CurrentUser,
+) -> Result<Json<OutboxView>, AppError> {
+    let ctx = state
+        .sync
+        .as_deref()
+        .filter(|c| c.office().is_some())
+        .ok_or(AppError::NotFound("sync"))?;
+    let office = &ctx.office().expect("office").office;
+    Ok(Json(OutboxView {
+        counts: ctx.store.outbox_counts(office).await?,
+        pending: ctx.store.outbox(OutboxState::Pending, 200).await?,
+        sent: ctx.store.outbox(OutboxState::Sent, 200).await?,
+    }))
+}

@@ -1,0 +1,187 @@
+//! Sync between field office nodes and the central: what the server needs beside its registry.
+//!
+//! A server runs in one of two sync modes. At the **central** it holds the HPKE secret key that
+//! opens packets and the Ed25519 key that signs the downlink, and answers enrolment, uploads,
+//! acknowledgements and downlink requests ([`ingest`] applies each packet exactly once, or
+//! quarantines it with its reason). At an **office node** it holds the device signing key, and
+//! [`office`] seals local registrations into the outbox and pushes them when the central can
+//! be reached.
+//!
+//! The sync store is a trait object ([`SyncStore`]) so the server's generic `Store` bound does
+//! not grow; the binary passes the same SQLite store twice.
+
+pub mod client;
+pub mod ingest;
+pub mod office;
+
+use std::{collections::HashMap, path::Path, sync::Arc};
+
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use sijil_core::OfficeCode;
+use sijil_store::{Actor, StoreResult, SyncStore, keyfile};
+use sijil_sync::{CentralPublicKey, CentralSecretKey, DeviceSigningKey};
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+/// Key file of the central's HPKE secret (packets are encrypted to its public half).
+pub const CENTRAL_HPKE_KEY_FILE: &str = "central-hpke.key";
+/// Key file of the central's downlink signing key.
+pub const CENTRAL_DOWNLINK_KEY_FILE: &str = "central-downlink.key";
+/// Key file of an office node's device signing key.
+pub const DEVICE_KEY_FILE: &str = "device.key";
+
+/// The central's sync keys.
+pub struct CentralKeys {
+    /// Opens packets.
+    pub hpke: CentralSecretKey,
+    /// Signs the downlink.
+    pub downlink: SigningKey,
+}
+
+impl CentralKeys {
+    /// Reads the keys from the data directory, creating them on first start (files with mode
+    /// 0600, never in the database).
+    pub fn load_or_create(dir: &Path) -> std::io::Result<Self> {
+        let hpke = keyfile::load_or_create(&dir.join(CENTRAL_HPKE_KEY_FILE))?;
+        let downlink = keyfile::load_or_create(&dir.join(CENTRAL_DOWNLINK_KEY_FILE))?;
+        Ok(Self {
+            hpke: CentralSecretKey::from_seed(&hpke),
+            downlink: SigningKey::from_bytes(&downlink),
+        })
+    }
+
+    /// The public halves, as offices learn them at enrolment.
+    pub fn public(&self) -> CentralPublicKeys {
+        CentralPublicKeys {
+            hpke_public_key: hex::encode(self.hpke.public_key().to_bytes()),
+            downlink_public_key: hex::encode(self.downlink.verifying_key().as_bytes()),
+        }
+    }
+
+    /// Signs a downlink body.
+    pub fn sign(&self, body: &[u8]) -> String {
+        hex::encode(self.downlink.sign(&downlink_message(body)).to_bytes())
+    }
+}
+
+/// The central's public keys, hex.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CentralPublicKeys {
+    /// X25519 key packets are encrypted to.
+    pub hpke_public_key: String,
+    /// Ed25519 key the downlink is signed with.
+    pub downlink_public_key: String,
+}
+
+impl CentralPublicKeys {
+    /// Parses both keys.
+    pub fn parse(&self) -> Option<(CentralPublicKey, VerifyingKey)> {
+        let hpke = CentralPublicKey::from_bytes(&hex::decode(&self.hpke_public_key).ok()?)?;
+        let down: [u8; 32] = hex::decode(&self.downlink_public_key)
+            .ok()?
+            .try_into()
+            .ok()?;
+        Some((hpke, VerifyingKey::from_bytes(&down).ok()?))
+    }
+}
+
+/// The signed message of a downlink body: domain-separated, so a downlink signature can never
+/// pass for anything else the key might sign.
+pub fn downlink_message(body: &[u8]) -> Vec<u8> {
+    let mut m = b"sijil-sync downlink v1\0".to_vec();
+    m.extend_from_slice(body);
+    m
+}
+
+/// An office node's identity.
+pub struct OfficeNode {
+    /// Its office.
+    pub office: OfficeCode,
+    /// Its device signing key.
+    pub device: DeviceSigningKey,
+}
+
+/// The server's sync mode.
+pub enum SyncMode {
+    /// The central registry.
+    Central(CentralKeys),
+    /// A field office node.
+    Office(OfficeNode),
+}
+
+/// Everything sync needs in the server.
+pub struct SyncContext {
+    /// The sync tables (the same database as the registry).
+    pub store: Arc<dyn SyncStore>,
+    /// Central or office.
+    pub mode: SyncMode,
+    /// Packets are applied one at a time: deciding "new or duplicate" and claiming the inbox
+    /// must not interleave.
+    pub(crate) ingest_lock: Mutex<()>,
+    /// One request at a time per upload (a retry may arrive while a cut one is still read).
+    pub(crate) upload_locks: std::sync::Mutex<HashMap<Uuid, Arc<Mutex<()>>>>,
+}
+
+impl SyncContext {
+    /// A sync context over `store` in `mode`.
+    pub fn new(store: Arc<dyn SyncStore>, mode: SyncMode) -> Self {
+        Self {
+            store,
+            mode,
+            ingest_lock: Mutex::new(()),
+            upload_locks: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The central's keys, if this is the central.
+    pub fn central(&self) -> Option<&CentralKeys> {
+        match &self.mode {
+            SyncMode::Central(k) => Some(k),
+            SyncMode::Office(_) => None,
+        }
+    }
+
+    /// The office node, if this is one.
+    pub fn office(&self) -> Option<&OfficeNode> {
+        match &self.mode {
+            SyncMode::Office(o) => Some(o),
+            SyncMode::Central(_) => None,
+        }
+    }
+
+    pub(crate) fn upload_lock(&self, id: Uuid) -> Arc<Mutex<()>> {
+        let mut map = self.upload_locks.lock().expect("not poisoned");
+        if map.len() > 1024 {
+            map.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        map.entry(id).or_default().clone()
+    }
+}
+
+/// On a central's first start: publishes its public keys and the code lists offices need, as
+/// the first downlink entries. Does nothing when the series has begun.
+pub async fn seed_downlink(
+    store: &dyn SyncStore,
+    keys: &CentralKeys,
+    actor: &Actor,
+) -> StoreResult<()> {
+    if !store.downlink_since(0, 1).await?.is_empty() {
+        return Ok(());
+    }
+    let public = keys.public();
+    store
+        .publish_downlink(
+            "key",
+            serde_json::to_value(&public).expect("serialises"),
+            actor,
+        )
+        .await?;
+    store
+        .publish_downlink(
+            "code_list",
+            serde_json::json!({ "list": "evidence_kinds", "codes": sijil_core::EvidenceKind::ALL }),
+            actor,
+        )
+        .await?;
+    Ok(())
+}

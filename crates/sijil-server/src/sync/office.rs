@@ -1,0 +1,374 @@
+//! The office node's side: seal local registrations into the outbox, push the outbox to the
+//! central when it can be reached, pull the downlink, and keep doing it with backoff.
+//!
+//! The outbox is filled from the registry itself: every source record captured at this
+//! office without a packet gets one. So the registration path needs no hook, and a crash
+//! between "registered" and "sealed" loses nothing: the next pass seals what is missing.
+//! Marking follows the central's word only: a packet becomes `sent` when it goes on the wire
+//! and `acknowledged` when the central's upload offset passes it (the central moves its offset
+//! only after applying or quarantining every packet before it). A `sent` packet that was
+//! never acknowledged is simply sent again.
+
+use std::time::Duration;
+
+use ed25519_dalek::Verifier;
+use sijil_store::{Actor, NewOutboxPacket, OutboxState, StoreError, SyncStore};
+use sijil_sync::{
+    CentralPublicKey, PacketHeader, PacketId, Registration, SealedPacket, transfer::UploadSender,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{
+    CentralPublicKeys, SyncContext,
+    client::{CentralClient, ClientError, DownlinkBody},
+    downlink_message,
+};
+
+/// Setting: the central's public keys (JSON), learnt at enrolment.
+pub const SETTING_CENTRAL_KEYS: &str = "central_keys";
+/// Setting: the last downlink version stored.
+pub const SETTING_DOWNLINK_VERSION: &str = "downlink_version";
+
+/// Why a sync pass stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The central could not be reached or refused.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// The local store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// This node has not enrolled (no central keys yet).
+    #[error("this office node is not enrolled: run `sijil office enrol`")]
+    NotEnrolled,
+    /// The central's keys changed since enrolment.
+    #[error("the central's keys differ from those recorded at enrolment; refusing to trust them")]
+    KeysChanged,
+    /// A downlink signature did not verify.
+    #[error("the downlink signature does not verify")]
+    BadDownlink,
+    /// Not an office node.
+    #[error("not an office node")]
+    NotOffice,
+}
+
+/// Tuning of the push.
+#[derive(Debug, Clone)]
+pub struct PushConfig {
+    /// Packets per upload.
+    pub batch: u32,
+    /// Bytes per `PATCH`.
+    pub chunk: usize,
+    /// How often a cut chunk is resumed before the pass gives up.
+    pub resume_attempts: u32,
+    /// Pause between resume attempts.
+    pub resume_pause: Duration,
+}
+
+impl Default for PushConfig {
+    fn default() -> Self {
+        Self {
+            batch: 1000,
+            chunk: 96 * 1024,
+            resume_attempts: 5,
+            resume_pause: Duration::from_millis(500),
+        }
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushReport {
+    /// Packets sealed.
+    pub sealed: usize,
+    /// Packets now acknowledged.
+    pub acknowledged: u64,
+    /// Bytes the central confirmed.
+    pub bytes: u64,
+    /// Cuts survived.
+    pub resumes: u32,
+}
+
+/// The office node's actor for its own sync writes.
+pub fn sync_actor(ctx: &SyncContext) -> Result<Actor, SyncError> {
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    Ok(Actor::system(node.office.clone()))
+}
+
+/// The central's keys recorded at enrolment.
+pub async fn central_keys(store: &dyn SyncStore) -> Result<CentralPublicKeys, SyncError> {
+    let text = store
+        .sync_setting(SETTING_CENTRAL_KEYS)
+        .await?
+        .ok_or(SyncError::NotEnrolled)?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()).into())
+}
+
+/// Asks the central to enrol this node's device key and records the central's keys (trust on
+/// first use: later answers must carry the same keys). Returns the enrolment status.
+pub async fn enrol(
+    ctx: &SyncContext,
+    client: &CentralClient,
+    label: &str,
+) -> Result<String, SyncError> {
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    let public = hex::encode(node.device.verifying_key().as_bytes());
+    let resp = client.enrol(node.office.as_str(), &public, label).await?;
+    if resp.central.parse().is_none() {
+        return Err(ClientError::Protocol("the central's keys do not parse".into()).into());
+    }
+    match central_keys(ctx.store.as_ref()).await {
+        Ok(known) if known != resp.central => return Err(SyncError::KeysChanged),
+        Ok(_) => {}
+        Err(SyncError::NotEnrolled) => {
+            let json = serde_json::to_string(&resp.central).expect("serialises");
+            ctx.store
+                .set_sync_setting(SETTING_CENTRAL_KEYS, &json, &sync_actor(ctx)?)
+                .await?;
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(resp.status)
+}
+
+/// Seals every local record without a packet into the outbox; returns how many.
+pub async fn seal_pending(
+    ctx: &SyncContext,
+    central: &CentralPublicKey,
+) -> Result<usize, SyncError> {
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    let actor = sync_actor(ctx)?;
+    let key_hex = node.device.id().to_string();
+    let mut total = 0;
+    loop {
+        let records = ctx.store.unsealed_records(&node.office, 500).await?;
+        if records.is_empty() {
+            return Ok(total);
+        }
+        let mut sequence = ctx.store.next_sequence(&key_hex).await?;
+        let now = OffsetDateTime::now_utc();
+        let mut batch = Vec::with_capacity(records.len());
+        for r in records {
+            let header = PacketHeader {
+                id: PacketId::new(now),
+                office: node.office.clone(),
+                sequence,
+                created_at: now,
+                key_id: node.device.id().clone(),
+            };
+            let registration = Registration {
+                record: r.record,
+                capture: r.capture,
+            };
+            match SealedPacket::seal(header, &registration, &node.device, central) {
+                Ok(p) => {
+                    batch.push(NewOutboxPacket {
+                        record_seq: r.record_seq,
+                        key_id: key_hex.clone(),
+                        sequence,
+                        packet_id: Uuid::from_bytes(p.header().id.0),
+                        bytes: p.as_bytes().to_vec(),
+                    });
+                    sequence += 1;
+                }
+                Err(e) => {
+                    // Stays unsealed and visible as such; an operator must look at it.
+                    tracing::error!(record_seq = r.record_seq, error = %e, "cannot seal a record");
+                }
+            }
+        }
+        if batch.is_empty() {
+            return Ok(total);
+        }
+        total += batch.len();
+        ctx.store.add_to_outbox(batch, &actor).await?;
+    }
+}
+
+/// One pass: seal, settle packets already sent, upload the pending ones (resuming after cuts),
+/// pull the downlink.
+pub async fn push_once(
+    ctx: &SyncContext,
+    client: &CentralClient,
+    config: &PushConfig,
+) -> Result<PushReport, SyncError> {
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    let actor = sync_actor(ctx)?;
+    let (central, _) = central_keys(ctx.store.as_ref())
+        .await?
+        .parse()
+        .ok_or(SyncError::NotEnrolled)?;
+    let key_hex = node.device.id().to_string();
+    let mut report = PushReport {
+        sealed: seal_pending(ctx, &central).await?,
+        ..PushReport::default()
+    };
+
+    loop {
+        // Packets already on the wire once (their answer was lost, or the node restarted)
+        // go again first: a duplicate costs the central nothing, a loss is not allowed.
+        let mut pending = ctx.store.outbox(OutboxState::Sent, config.batch).await?;
+        let room = config.batch.saturating_sub(pending.len() as u32);
+        pending.extend(ctx.store.outbox(OutboxState::Pending, room).await?);
+        if pending.is_empty() {
+            break;
+        }
+        let packets = pending
+            .iter()
+            .map(|p| SealedPacket::parse(&p.bytes))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| StoreError::Corrupt(format!("outbox packet: {e}")))?;
+        upload(ctx, client, config, &packets, &key_hex, &actor, &mut report).await?;
+    }
+    pull_downlink(ctx, client).await?;
+    Ok(report)
+}
+
+async fn upload(
+    ctx: &SyncContext,
+    client: &CentralClient,
+    config: &PushConfig,
+    packets: &[SealedPacket],
+    key_hex: &str,
+    actor: &Actor,
+    report: &mut PushReport,
+) -> Result<(), SyncError> {
+    let mut sender = UploadSender::new(packets, config.chunk);
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    let counts = ctx.store.outbox_counts(&node.office).await?;
+    let waiting = counts.unsealed + counts.pending + counts.sent;
+    let id = client.create_upload(key_hex, sender.len(), waiting).await?;
+    let ids: Vec<Uuid> = packets
+        .iter()
+        .map(|p| Uuid::from_bytes(p.header().id.0))
+        .collect();
+    ctx.store
+        .mark_outbox(&ids, OutboxState::Sent, actor)
+        .await?;
+    let mut failures = 0;
+    while let Some((offset, chunk)) = sender.next_chunk() {
+        let outcome = client.patch(id, offset, chunk.to_vec()).await;
+        // The central stores its offset only after applying (or quarantining) every packet
+        // wholly before it: the offset, from an answer or from `HEAD`, is its acknowledgement.
+        let central_offset = match outcome {
+            Ok(resp) => {
+                failures = 0;
+                resp.offset
+            }
+            Err(ClientError::Offset(o)) => o,
+            Err(e) if e.is_transient() && failures < config.resume_attempts => {
+                failures += 1;
+                report.resumes += 1;
+                tokio::time::sleep(config.resume_pause).await;
+                match client.offset(id).await {
+                    Ok(o) => o,
+                    Err(e) if e.is_transient() => continue,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let newly = sender
+            .confirm(central_offset)
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        report.bytes = report.bytes.max(central_offset);
+        if !newly.is_empty() {
+            let ids: Vec<Uuid> = newly.iter().map(|p| Uuid::from_bytes(p.0)).collect();
+            report.acknowledged += ctx
+                .store
+                .mark_outbox(&ids, OutboxState::Acknowledged, actor)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Fetches and verifies downlink entries after the last one held, and stores them.
+pub async fn pull_downlink(ctx: &SyncContext, client: &CentralClient) -> Result<usize, SyncError> {
+    let actor = sync_actor(ctx)?;
+    let (_, verifying) = central_keys(ctx.store.as_ref())
+        .await?
+        .parse()
+        .ok_or(SyncError::NotEnrolled)?;
+    let since: i64 = ctx
+        .store
+        .sync_setting(SETTING_DOWNLINK_VERSION)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    let counts = ctx.store.outbox_counts(&node.office).await?;
+    let waiting = counts.unsealed + counts.pending + counts.sent;
+    let key_hex = node.device.id().to_string();
+    let (body, sig) = client.downlink(since, &key_hex, waiting).await?;
+    let sig: [u8; 64] = hex::decode(&sig)
+        .ok()
+        .and_then(|s| s.try_into().ok())
+        .ok_or(SyncError::BadDownlink)?;
+    verifying
+        .verify(
+            &downlink_message(&body),
+            &ed25519_dalek::Signature::from_bytes(&sig),
+        )
+        .map_err(|_| SyncError::BadDownlink)?;
+    let body: DownlinkBody = serde_json::from_slice(&body)
+        .map_err(|e| ClientError::Protocol(format!("downlink: {e}")))?;
+    let entries: Vec<_> = body
+        .entries
+        .into_iter()
+        .filter(|e| e.version > since)
+        .collect();
+    if let Some(top) = entries.iter().map(|e| e.version).max() {
+        ctx.store.store_downlink(&entries, &actor).await?;
+        ctx.store
+            .set_sync_setting(SETTING_DOWNLINK_VERSION, &top.to_string(), &actor)
+            .await?;
+    }
+    Ok(entries.len())
+}
+
+/// Runs sync passes for ever: right away, then every `interval`; after a failure waits twice
+/// as long each time (up to `max_backoff`), so a dead link costs nothing. Enrols first if the
+/// node has no central keys yet.
+pub async fn run(
+    ctx: std::sync::Arc<SyncContext>,
+    client: CentralClient,
+    config: PushConfig,
+    interval: Duration,
+    max_backoff: Duration,
+) {
+    let mut wait = interval;
+    loop {
+        let outcome = async {
+            if matches!(
+                central_keys(ctx.store.as_ref()).await,
+                Err(SyncError::NotEnrolled)
+            ) {
+                enrol(&ctx, &client, "").await?;
+            }
+            push_once(&ctx, &client, &config).await
+        }
+        .await;
+        match outcome {
+            Ok(r) => {
+                if r.sealed > 0 || r.acknowledged > 0 {
+                    tracing::info!(
+                        sealed = r.sealed,
+                        acknowledged = r.acknowledged,
+                        resumes = r.resumes,
+                        "sync pass"
+                    );
+                }
+                wait = interval;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "sync pass failed");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(max_backoff);
+                continue;
+            }
+        }
+        tokio::time::sleep(wait).await;
+    }
+}

@@ -1,0 +1,150 @@
+//! [`SyncStore`] for [`SqliteStore`]: office side in `sync_office`, central side in
+//! `sync_central`. One SQLite file can hold both (a central that also registers locally
+//! simply has an empty outbox).
+
+use async_trait::async_trait;
+use sijil_core::OfficeCode;
+use uuid::Uuid;
+
+use super::{SqliteStore, sync_central as central, sync_office as office};
+use crate::{
+    Actor, ContactDelta, Device, DeviceStatus, DownlinkEntry, InboxClaim, InboxEntry, InboxState,
+    NewDevice, NewOutboxPacket, NewQuarantine, OfficeContact, OutboxCounts, OutboxPacket,
+    OutboxState, Quarantined, Resolution, StoreResult, SyncStore, UnsealedRecord, Upload,
+};
+
+#[async_trait]
+impl SyncStore for SqliteStore {
+    async fn unsealed_records(
+        &self,
+        office_code: &OfficeCode,
+        limit: u32,
+    ) -> StoreResult<Vec<UnsealedRecord>> {
+        office::unsealed_records(&self.reader, office_code, limit).await
+    }
+    async fn next_sequence(&self, key_id: &str) -> StoreResult<u64> {
+        // The writer: the sealer reads this just before it writes, and must see its own writes.
+        office::next_sequence(&self.writer, key_id).await
+    }
+    async fn add_to_outbox(&self, packets: Vec<NewOutboxPacket>, actor: &Actor) -> StoreResult<()> {
+        office::add_to_outbox(self, packets, actor).await
+    }
+    async fn outbox(&self, state: OutboxState, limit: u32) -> StoreResult<Vec<OutboxPacket>> {
+        office::outbox(&self.reader, state, limit).await
+    }
+    async fn mark_outbox(
+        &self,
+        packet_ids: &[Uuid],
+        state: OutboxState,
+        actor: &Actor,
+    ) -> StoreResult<u64> {
+        office::mark_outbox(self, packet_ids, state, actor).await
+    }
+    async fn outbox_counts(&self, office_code: &OfficeCode) -> StoreResult<OutboxCounts> {
+        office::outbox_counts(&self.reader, office_code).await
+    }
+    async fn sync_setting(&self, name: &str) -> StoreResult<Option<String>> {
+        office::setting(&self.reader, name).await
+    }
+    async fn set_sync_setting(&self, name: &str, value: &str, actor: &Actor) -> StoreResult<()> {
+        office::set_setting(self, name, value, actor).await
+    }
+    async fn store_downlink(&self, entries: &[DownlinkEntry], actor: &Actor) -> StoreResult<()> {
+        office::store_downlink(self, entries, actor).await
+    }
+    async fn downlink_received(&self) -> StoreResult<Vec<DownlinkEntry>> {
+        office::downlink_received(&self.reader).await
+    }
+
+    async fn request_device(&self, device: NewDevice, actor: &Actor) -> StoreResult<Device> {
+        central::request_device(self, device, actor).await
+    }
+    async fn device(&self, key_id: &str) -> StoreResult<Option<Device>> {
+        central::device(&self.reader, key_id).await
+    }
+    async fn devices(&self) -> StoreResult<Vec<Device>> {
+        central::devices(&self.reader).await
+    }
+    async fn decide_device(
+        &self,
+        key_id: &str,
+        status: DeviceStatus,
+        actor: &Actor,
+    ) -> StoreResult<Device> {
+        central::decide_device(self, key_id, status, actor).await
+    }
+    async fn inbox_entry(
+        &self,
+        packet_id: Uuid,
+        key_id: &str,
+        sequence: u64,
+    ) -> StoreResult<Option<InboxEntry>> {
+        // The writer: ingest decides on it right before it writes.
+        central::inbox_entry(&self.writer, packet_id, key_id, sequence).await
+    }
+    async fn claim_inbox(&self, claim: InboxClaim, actor: &Actor) -> StoreResult<()> {
+        central::claim_inbox(self, claim, actor).await
+    }
+    async fn finish_inbox(
+        &self,
+        packet_id: Uuid,
+        state: InboxState,
+        source_record: Option<Uuid>,
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        central::finish_inbox(self, packet_id, state, source_record, actor).await
+    }
+    async fn quarantine(&self, q: NewQuarantine, actor: &Actor) -> StoreResult<Uuid> {
+        central::quarantine(self, q, actor).await
+    }
+    async fn quarantined(&self, all: bool, limit: u32) -> StoreResult<Vec<Quarantined>> {
+        central::quarantined(&self.reader, all, limit).await
+    }
+    async fn packet_quarantined(&self, packet_id: Uuid) -> StoreResult<bool> {
+        central::packet_quarantined(&self.reader, packet_id).await
+    }
+    async fn quarantined_bytes(&self, id: Uuid) -> StoreResult<Vec<u8>> {
+        central::quarantined_bytes(&self.reader, id).await
+    }
+    async fn resolve_quarantine(
+        &self,
+        id: Uuid,
+        resolution: Resolution,
+        note: &str,
+        actor: &Actor,
+    ) -> StoreResult<Quarantined> {
+        central::resolve_quarantine(self, id, resolution, note, actor).await
+    }
+    async fn create_upload(&self, key_id: &str, length: u64, actor: &Actor) -> StoreResult<Uuid> {
+        central::create_upload(self, key_id, length, actor).await
+    }
+    async fn upload(&self, id: Uuid) -> StoreResult<Upload> {
+        central::upload(&self.writer, id).await
+    }
+    async fn save_upload(
+        &self,
+        id: Uuid,
+        offset: u64,
+        partial: &[u8],
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        central::save_upload(self, id, offset, partial, actor).await
+    }
+    async fn record_contact(&self, office_code: &str, delta: ContactDelta) -> StoreResult<()> {
+        central::record_contact(self, office_code, delta).await
+    }
+    async fn contacts(&self) -> StoreResult<Vec<OfficeContact>> {
+        central::contacts(&self.reader).await
+    }
+    async fn publish_downlink(
+        &self,
+        kind: &str,
+        payload: serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<i64> {
+        central::publish_downlink(self, kind, payload, actor).await
+    }
+    async fn downlink_since(&self, version: i64, limit: u32) -> StoreResult<Vec<DownlinkEntry>> {
+        central::downlink_since(&self.reader, version, limit).await
+    }
+}
