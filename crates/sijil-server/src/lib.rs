@@ -129,11 +129,15 @@ impl<S: Store> AppState<S> {
 }
 
 impl<S: Store> AppState<S> {
-    /// State over `store` with `config`: makes sure the central office exists, then loads the
-    /// resolver (learning a first model if the registry has none).
+    /// State over `store` with `config`, with the resolver loaded (learning a first model if
+    /// the registry has none). Creates nothing else: an office node has its own office only.
     pub async fn load(store: S, config: ServerConfig) -> StoreResult<Self> {
-        let central = sijil_store::bootstrap::ensure_central_office(&store).await?;
-        let resolver = Resolver::load(&store, &Actor::system(central.code)).await?;
+        // The model is kept in the name of Sijil itself, at this registry's own office.
+        let office = match store.offices().await?.into_iter().next() {
+            Some(o) => o.code,
+            None => sijil_store::bootstrap::central_office_code(),
+        };
+        let resolver = Resolver::load(&store, &Actor::system(office)).await?;
         Ok(Self::new(store, Arc::new(resolver), config))
     }
 

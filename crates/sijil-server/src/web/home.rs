@@ -18,6 +18,8 @@ struct HomePage {
     events: i64,
     users: i64,
     open_reviews: i64,
+    /// Sync at a glance, when this server takes part in it.
+    sync: Option<SyncSummary>,
     /// The national number typed in "open a person", when it found nobody.
     nn: String,
     nn_error: String,
@@ -49,7 +51,59 @@ pub(super) async fn home_page<S: Store>(
         events: stats.events,
         users: stats.users,
         open_reviews: stats.open_reviews,
+        sync: sync_summary(state).await?,
         nn,
         nn_error,
     })
+}
+
+/// What the home page says of sync: at the central, packets in quarantine, device keys
+/// awaiting approval and each office's last contact; at an office node, what waits to be sent.
+struct SyncSummary {
+    central: bool,
+    quarantined: usize,
+    requested: usize,
+    /// (office, last contact, packets waiting there as last reported), latest contact first.
+    offices: Vec<(String, String, i64)>,
+    waiting: i64,
+    sent: i64,
+    waiting_bytes: i64,
+}
+
+async fn sync_summary<S: Store>(state: &AppState<S>) -> Result<Option<SyncSummary>, WebError> {
+    let Some(ctx) = state.sync() else {
+        return Ok(None);
+    };
+    let mut summary = SyncSummary {
+        central: ctx.central().is_some(),
+        quarantined: 0,
+        requested: 0,
+        offices: Vec::new(),
+        waiting: 0,
+        sent: 0,
+        waiting_bytes: 0,
+    };
+    if let Some(node) = ctx.office() {
+        let counts = ctx.store.outbox_counts(&node.office).await?;
+        summary.waiting = counts.unsealed + counts.pending;
+        summary.sent = counts.sent;
+        summary.waiting_bytes = counts.pending_bytes;
+    } else {
+        summary.quarantined = ctx.store.quarantined(false, 1000).await?.len();
+        summary.requested = ctx
+            .store
+            .devices()
+            .await?
+            .iter()
+            .filter(|d| d.status == sijil_store::DeviceStatus::Requested)
+            .count();
+        let mut contacts = ctx.store.contacts().await?;
+        contacts.sort_by_key(|c| std::cmp::Reverse(c.last_contact));
+        summary.offices = contacts
+            .into_iter()
+            .take(8)
+            .map(|c| (c.office, super::person::when(c.last_contact), c.pending))
+            .collect();
+    }
+    Ok(Some(summary))
 }

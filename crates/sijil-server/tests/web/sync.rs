@@ -48,6 +48,13 @@ async fn an_administrator_approves_an_office_device_from_the_sync_page() {
     let key_id = device.id().to_string();
 
     let mut admin = app.admin().await;
+    // The home page says a key waits, and leads to the sync page.
+    let home = admin.page("/").await;
+    assert!(
+        home.contains("<span class=\"num\">1</span> مفاتيح مكاتب تنتظر الموافقة"),
+        "{home}"
+    );
+    assert!(home.contains("href=\"/sync\""));
     let page = admin.page("/sync").await;
     assert!(page.contains(&key_id), "the request is listed");
     assert!(page.contains("بانتظار الموافقة"), "in Arabic first");

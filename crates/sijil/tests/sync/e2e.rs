@@ -174,6 +174,10 @@ async fn a_queue_carried_by_usb_stick_arrives_once_and_the_later_network_sync_ch
     let mut p = enrolled_pair(&sites, faults, OFFICE_ARGS).await;
     p.link.down.store(true, Ordering::Relaxed);
     p.office_api.register_people("U", 40).await;
+    eprintln!(
+        "office outbox before the kill: {}",
+        p.office_api.outbox().await
+    );
     p.office.take().unwrap().kill();
     p.central.take().unwrap().kill();
 
@@ -183,7 +187,12 @@ async fn a_queue_carried_by_usb_stick_arrives_once_and_the_later_network_sync_ch
         &["sync", "export", "--out", usb.to_str().unwrap()],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("wrote 40 packets"));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("wrote 40 packets"),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     for expected in [
         "40 accepted, 0 already received",
         "0 accepted, 40 already received",

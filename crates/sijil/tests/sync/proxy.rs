@@ -136,6 +136,7 @@ async fn pump(
     upward: bool,
 ) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
+    let state = link.clone();
     let mut writer = AbortOnDrop(tokio::spawn(async move {
         let mut to = to;
         while let Some((arrives, bytes)) = rx.recv().await {
@@ -156,6 +157,9 @@ async fn pump(
     loop {
         match from.read(&mut buf).await {
             Ok(0) | Err(_) => break,
+            // A link that goes down cuts the connections already open too (a pooled
+            // keep-alive connection must not carry traffic past it); nothing queued is sent.
+            Ok(_) if state.down.load(Ordering::Relaxed) => return,
             Ok(n) => {
                 // Serialisation on the shared link as the bytes come in, then the propagation
                 // delay: bytes in flight overlap, as on a real line.
