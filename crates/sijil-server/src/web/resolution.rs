@@ -437,6 +437,23 @@ pub(super) async fn undo<S: Store>(
     }
 }
 
+/// The checks every adjudicator's form on a person's page starts with: the role, the form's
+/// token and the person; and the reason, `None` when it is missing.
+fn person_decision(
+    user: &WebUser,
+    id: &str,
+    form: &FormData,
+) -> Result<(Uuid, Option<String>), WebError> {
+    user.require(Permission::Adjudicate)?;
+    user.check_csrf(form.csrf())?;
+    Ok((parse(id)?, resolution::reason(form.get("reason")).ok()))
+}
+
+/// Back to a person's page, with a notice.
+fn back_to(person: Uuid, flag: &str) -> Result<Response, WebError> {
+    Ok(Redirect::to(&format!("/people/{person}?adjudicate={flag}")).into_response())
+}
+
 /// Merging a person into another, named by national number, from the person's page.
 pub(super) async fn merge<S: Store>(
     State(state): State<AppState<S>>,
@@ -444,20 +461,16 @@ pub(super) async fn merge<S: Store>(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.require(Permission::Adjudicate)?;
-    user.check_csrf(form.csrf())?;
-    let from = parse(&id)?;
-    let back =
-        |flag: &str| Ok(Redirect::to(&format!("/people/{from}?adjudicate={flag}")).into_response());
-    let Ok(reason) = resolution::reason(form.get("reason")) else {
-        return back("reason");
+    let (from, reason) = person_decision(&user, &id, &form)?;
+    let Some(reason) = reason else {
+        return back_to(from, "reason");
     };
     let into = match sijil_core::NationalNumber::parse(form.get("into").trim()) {
         Ok(n) => state.store.person_id_by_national_number(&n).await?,
         Err(_) => None,
     };
     let Some(into) = into else {
-        return back("unknown");
+        return back_to(from, "unknown");
     };
     match resolution::adjudicate(
         &state,
@@ -468,7 +481,7 @@ pub(super) async fn merge<S: Store>(
     .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/people/{into}?adjudicate=merged")).into_response()),
-        Err(StoreError::Conflict(_)) => back("conflict"),
+        Err(StoreError::Conflict(_)) => back_to(from, "conflict"),
         Err(e) => Err(e.into()),
     }
 }
@@ -480,14 +493,9 @@ pub(super) async fn split<S: Store>(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.require(Permission::Adjudicate)?;
-    user.check_csrf(form.csrf())?;
-    let person = parse(&id)?;
-    let back = |flag: &str| {
-        Ok(Redirect::to(&format!("/people/{person}?adjudicate={flag}")).into_response())
-    };
-    let Ok(reason) = resolution::reason(form.get("reason")) else {
-        return back("reason");
+    let (person, reason) = person_decision(&user, &id, &form)?;
+    let Some(reason) = reason else {
+        return back_to(person, "reason");
     };
     let records = form
         .all("record")
@@ -501,7 +509,7 @@ pub(super) async fn split<S: Store>(
             let to = receipt.new_person.expect("a split makes a person");
             Ok(Redirect::to(&format!("/people/{to}?adjudicate=split")).into_response())
         }
-        Err(StoreError::Conflict(_)) => back("conflict"),
+        Err(StoreError::Conflict(_)) => back_to(person, "conflict"),
         Err(e) => Err(e.into()),
     }
 }

@@ -374,11 +374,7 @@ async fn typical_pages_weigh_under_50_kb_on_the_wire() {
     .await;
     let mut auditor = app.user_with_role("auditor.one", "auditor").await;
     let mut admin = app.admin().await;
-    let review = {
-        let queue = admin.page("/review").await;
-        let start = queue.find("href=\"/review/").unwrap() + 6;
-        queue[start..start + queue[start..].find('"').unwrap()].to_owned()
-    };
+    let review = crate::helpers::first_link(&admin.page("/review").await, "/review/");
     let css = {
         let start = html.find("href=\"/assets/app.").unwrap() + 6;
         html[start..start + html[start..].find('"').unwrap()].to_owned()
@@ -445,10 +441,7 @@ async fn every_field_on_every_page_has_a_label() {
     let mut admin = app.admin().await;
     let mut anon = app.session();
     let queue = admin.page("/review").await;
-    let review = {
-        let start = queue.find("href=\"/review/").unwrap() + 6;
-        queue[start..start + queue[start..].find('"').unwrap()].to_owned()
-    };
+    let review = crate::helpers::first_link(&queue, "/review/");
     let pages = [
         anon.page("/login").await,
         clerk.page("/").await,

@@ -248,7 +248,13 @@ pub async fn register(s: &mut Session, fields: &[(&'static str, String)]) -> Res
 
 /// The first `/people/<id>` link in a page.
 pub fn person_link(html: &str) -> String {
-    let start = html.find("href=\"/people/").expect("a person link") + 6;
+    first_link(html, "/people/")
+}
+
+/// The first link in a page whose address starts with `prefix`.
+pub fn first_link(html: &str, prefix: &str) -> String {
+    let marker = format!("href=\"{prefix}");
+    let start = html.find(&marker).expect("a link") + 6;
     let end = html[start..].find('"').unwrap();
     html[start..start + end].to_owned()
 }
