@@ -5,7 +5,7 @@ use sqlx::SqlitePool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqliteStore, append_audit, db, rows, ts};
+use super::{SqliteStore, commit_audited, db, rows, ts};
 use crate::{Actor, NewAuditEntry, NewOffice, NewUser, Office, StoreError, StoreResult, User};
 
 pub(super) async fn create_office(
@@ -27,8 +27,8 @@ pub(super) async fn create_office(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "office.create",
@@ -37,7 +37,6 @@ pub(super) async fn create_office(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(Office {
         code: o.code,
         name_ar: o.name_ar,
@@ -92,12 +91,11 @@ pub(super) async fn create_user(s: &SqliteStore, u: NewUser, actor: &Actor) -> S
         other => other,
     })?;
     let detail = json!({ "role": u.role.as_str(), "office": u.office.as_str() });
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(actor, "user.create", format!("user:{id}"), detail),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(User {
         id,
         username: u.username,
@@ -152,8 +150,8 @@ pub(super) async fn create_session(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             &user.actor(),
             "auth.login",
@@ -161,8 +159,7 @@ pub(super) async fn create_session(
             json!({}),
         ),
     )
-    .await?;
-    tx.commit().await.map_err(db)
+    .await
 }
 
 pub(super) async fn session_user(pool: &SqlitePool, token_hash: &str) -> StoreResult<User> {
@@ -206,12 +203,11 @@ pub(super) async fn set_password(
         .map_err(db)?
         .rows_affected();
     let detail = json!({ "sessions_ended": ended });
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(actor, "user.password_set", format!("user:{id}"), detail),
     )
-    .await?;
-    tx.commit().await.map_err(db)
+    .await
 }
 
 pub(super) async fn delete_session(
@@ -225,8 +221,8 @@ pub(super) async fn delete_session(
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "auth.logout",
@@ -234,8 +230,7 @@ pub(super) async fn delete_session(
             json!({}),
         ),
     )
-    .await?;
-    tx.commit().await.map_err(db)
+    .await
 }
 
 /// An audit entry by `actor`.

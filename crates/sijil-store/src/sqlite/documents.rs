@@ -7,7 +7,9 @@ use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 use time::{Date, OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, append_audit, db, parse_ts, rows::uuid, ts};
+use super::{
+    SqliteStore, access::entry, append_audit, commit_audited, db, parse_ts, rows::uuid, ts,
+};
 use crate::{
     Actor, StoreError, StoreResult,
     documents::{
@@ -428,12 +430,11 @@ pub(super) async fn lift_alert(s: &SqliteStore, id: Uuid, actor: &Actor) -> Stor
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound("active alert"));
     }
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(actor, "alert.lift", format!("alert:{id}"), json!({})),
     )
-    .await?;
-    tx.commit().await.map_err(db)
+    .await
 }
 
 pub(super) async fn active_alerts(s: &SqliteStore) -> StoreResult<Vec<AlertRecord>> {

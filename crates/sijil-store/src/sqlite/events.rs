@@ -10,7 +10,7 @@ use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 use time::{Date, OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, append_audit, db, parse_ts, rows::uuid, ts};
+use super::{SqliteStore, access::entry, commit_audited, db, parse_ts, rows::uuid, ts};
 use crate::{Actor, StoreError, StoreResult};
 
 const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
@@ -92,8 +92,8 @@ pub(super) async fn list(
         return Err(StoreError::NotFound("person"));
     }
     let events = events_of(&mut tx, person).await?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "person.events.read",
@@ -102,7 +102,6 @@ pub(super) async fn list(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(events)
 }
 
@@ -145,12 +144,11 @@ pub(super) async fn record(
     .await
     .map_err(db)?;
     let detail = json!({ "event": id, "kind": e.kind.as_str(), "spouse": e.spouse_id });
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(actor, "event.record", format!("person:{person}"), detail),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(CivilEvent {
         id,
         kind: e.kind,

@@ -20,7 +20,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, append_audit, db, rows, ts};
+use super::{SqliteStore, access::entry, commit_audited, db, rows, ts};
 use crate::{
     Actor, Decision, ImportMeta, ImportReceipt, Link, NewSourceRecord, StoreError, StoreResult,
 };
@@ -140,8 +140,8 @@ pub(super) async fn import(
         "reviews": reviews,
         "digest": meta.digest,
     });
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "records.import",
@@ -150,7 +150,6 @@ pub(super) async fn import(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(ImportReceipt {
         import_id,
         records: batch.len(),

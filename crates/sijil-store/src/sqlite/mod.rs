@@ -137,6 +137,16 @@ pub(crate) fn parse_ts(s: &str) -> StoreResult<OffsetDateTime> {
         .map_err(|e| StoreError::Corrupt(format!("timestamp {s:?}: {e}")))
 }
 
+/// Appends the audit entry of a transaction's work and commits both: a write and its audit
+/// entry are stored together or not at all.
+pub(crate) async fn commit_audited(
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    entry: NewAuditEntry,
+) -> StoreResult<()> {
+    append_audit(&mut tx, entry).await?;
+    tx.commit().await.map_err(db)
+}
+
 /// Appends one audit entry inside the caller's transaction.
 pub(crate) async fn append_audit(
     conn: &mut SqliteConnection,

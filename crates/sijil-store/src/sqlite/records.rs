@@ -8,7 +8,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, append_audit, db, rows, ts};
+use super::{SqliteStore, access::entry, commit_audited, db, rows, ts};
 use crate::{
     Actor, Decision, Link, NewSourceRecord, PersonDetail, RegisterMember, Registration, Stats,
     StoreError, StoreResult,
@@ -301,8 +301,8 @@ pub(super) async fn register(
         "reason": decision.reason,
         "review": review_id,
     });
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "record.register",
@@ -311,7 +311,6 @@ pub(super) async fn register(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(Registration {
         record_uuid,
         person_id,
@@ -365,12 +364,11 @@ pub(super) async fn person(s: &SqliteStore, id: Uuid, actor: &Actor) -> StoreRes
         .iter()
         .map(rows::record)
         .collect::<StoreResult<Vec<_>>>()?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(actor, "person.read", format!("person:{id}"), json!({})),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(PersonDetail { person, records })
 }
 
@@ -437,12 +435,11 @@ pub(super) async fn register_members(
         .collect::<StoreResult<Vec<_>>>()?;
     let ids: Vec<Uuid> = members.iter().map(|m| m.person_id).collect();
     let subject = format!("register:{}/{}", key.place(), key.number());
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(actor, "register.read", subject, json!({ "persons": ids })),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(members)
 }
 
@@ -499,8 +496,8 @@ pub(super) async fn persons_found(
         }
     }
     let shown: Vec<Uuid> = found.iter().map(|p| p.id).collect();
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "person.search",
@@ -509,6 +506,5 @@ pub(super) async fn persons_found(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(found)
 }

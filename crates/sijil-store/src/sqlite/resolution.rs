@@ -7,7 +7,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, append_audit, db, parse_ts, rows, ts};
+use super::{SqliteStore, access::entry, commit_audited, db, parse_ts, rows, ts};
 use crate::{
     Actor, Decision, IndexedRecord, ModelSource, NewModel, RecordMove, StoreError, StoreResult,
     StoredModel,
@@ -104,12 +104,11 @@ pub(super) async fn save_model(
     .await
     .map_err(db)?;
     let detail = json!({ "source": model.source.as_str(), "records": model.records });
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(actor, "model.save", format!("model:{id}"), detail),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(StoredModel {
         id,
         source: model.source,

@@ -12,7 +12,9 @@ use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, append_audit, db, parse_ts, records, rows, ts};
+use super::{
+    SqliteStore, access::entry, append_audit, commit_audited, db, parse_ts, records, rows, ts,
+};
 use crate::{
     Actor, Adjudication, CandidateDetail, DecisionEntry, DecisionReceipt, Person, RecordMove,
     ReviewCandidate, ReviewItem, ReviewKind, ReviewQuery, ReviewSummary, StoreError, StoreResult,
@@ -84,8 +86,8 @@ pub(super) async fn review_queue(
         })
         .collect::<StoreResult<Vec<_>>>()?;
     let ids: Vec<Uuid> = items.iter().map(|i| i.id).collect();
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "review.list",
@@ -94,7 +96,6 @@ pub(super) async fn review_queue(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(items)
 }
 
@@ -175,8 +176,8 @@ pub(super) async fn review_item(
             explanation: c.explanation.clone(),
         });
     }
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "review.read",
@@ -185,7 +186,6 @@ pub(super) async fn review_item(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(ReviewItem {
         id,
         kind: item.kind,
@@ -616,8 +616,8 @@ pub(super) async fn decisions_of(
                 .collect::<StoreResult<_>>()?,
         });
     }
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "person.decisions.read",
@@ -626,6 +626,5 @@ pub(super) async fn decisions_of(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(out)
 }

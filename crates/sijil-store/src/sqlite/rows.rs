@@ -32,6 +32,17 @@ pub(super) fn record_move(
     })
 }
 
+/// A downlink row read as `(version, kind, payload)` (central and office keep the same shape).
+pub(super) fn downlink_entry(
+    (version, kind, payload): (i64, String, String),
+) -> StoreResult<crate::DownlinkEntry> {
+    Ok(crate::DownlinkEntry {
+        version,
+        kind,
+        payload: json(&payload, "downlink payload")?,
+    })
+}
+
 fn get<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(
     row: &'r SqliteRow,
     col: &str,

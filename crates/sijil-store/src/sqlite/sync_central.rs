@@ -7,7 +7,7 @@ use sqlx::{Row, SqlitePool, sqlite::SqliteRow};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, append_audit, db, parse_ts, rows, ts};
+use super::{SqliteStore, access::entry, append_audit, commit_audited, db, parse_ts, rows, ts};
 use crate::{
     Actor, ContactDelta, Device, DeviceStatus, DownlinkEntry, InboxClaim, InboxEntry, InboxState,
     NewDevice, NewQuarantine, OfficeContact, Quarantined, Resolution, StoreError, StoreResult,
@@ -73,8 +73,8 @@ pub(super) async fn request_device(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.device.request",
@@ -83,7 +83,6 @@ pub(super) async fn request_device(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     device(&s.writer, &d.key_id)
         .await?
         .ok_or(StoreError::NotFound("device"))
@@ -128,8 +127,8 @@ pub(super) async fn decide_device(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound("device"));
     }
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.device.decide",
@@ -138,7 +137,6 @@ pub(super) async fn decide_device(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     device(&s.writer, key_id)
         .await?
         .ok_or(StoreError::NotFound("device"))
@@ -202,8 +200,8 @@ pub(super) async fn claim_inbox(s: &SqliteStore, c: InboxClaim, actor: &Actor) -
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.inbox.claim",
@@ -211,8 +209,7 @@ pub(super) async fn claim_inbox(s: &SqliteStore, c: InboxClaim, actor: &Actor) -
             json!({ "key_id": c.key_id, "sequence": c.sequence, "office": c.office.as_str(), "via": c.via.as_str() }),
         ),
     )
-    .await?;
-    tx.commit().await.map_err(db)
+    .await
 }
 
 pub(super) async fn finish_inbox(
@@ -239,8 +236,8 @@ pub(super) async fn finish_inbox(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.inbox.finish",
@@ -248,8 +245,7 @@ pub(super) async fn finish_inbox(
             json!({ "state": state, "record": source_record }),
         ),
     )
-    .await?;
-    tx.commit().await.map_err(db)
+    .await
 }
 
 pub(super) async fn quarantine(
@@ -276,8 +272,8 @@ pub(super) async fn quarantine(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.quarantine.add",
@@ -286,7 +282,6 @@ pub(super) async fn quarantine(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(id)
 }
 
@@ -423,8 +418,8 @@ pub(super) async fn create_upload(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.upload.create",
@@ -433,7 +428,6 @@ pub(super) async fn create_upload(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(id)
 }
 
@@ -476,8 +470,8 @@ pub(super) async fn save_upload(
     if done.rows_affected() == 0 {
         return Err(StoreError::Conflict("upload offset went back".into()));
     }
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.upload.progress",
@@ -485,8 +479,7 @@ pub(super) async fn save_upload(
             json!({ "offset": offset }),
         ),
     )
-    .await?;
-    tx.commit().await.map_err(db)
+    .await
 }
 
 /// Counters, not registry data: not audited (each packet they count is).
@@ -565,8 +558,8 @@ pub(super) async fn publish_downlink(
     .fetch_one(&mut *tx)
     .await
     .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.downlink.publish",
@@ -575,7 +568,6 @@ pub(super) async fn publish_downlink(
         ),
     )
     .await?;
-    tx.commit().await.map_err(db)?;
     Ok(version)
 }
 
@@ -592,14 +584,5 @@ pub(super) async fn downlink_since(
     .fetch_all(pool)
     .await
     .map_err(db)?;
-    rows.into_iter()
-        .map(|(version, kind, payload)| {
-            Ok(DownlinkEntry {
-                version,
-                kind,
-                payload: serde_json::from_str(&payload)
-                    .map_err(|e| StoreError::Corrupt(format!("downlink payload: {e}")))?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(rows::downlink_entry).collect()
 }

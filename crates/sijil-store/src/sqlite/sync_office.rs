@@ -6,7 +6,7 @@ use sqlx::{QueryBuilder, Row, SqlitePool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, append_audit, db, parse_ts, rows, ts};
+use super::{SqliteStore, access::entry, append_audit, commit_audited, db, parse_ts, rows, ts};
 use crate::{
     Actor, DownlinkEntry, NewOutboxPacket, OutboxCounts, OutboxPacket, OutboxState, StoreError,
     StoreResult, UnsealedRecord,
@@ -245,8 +245,8 @@ pub(super) async fn set_setting(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.setting",
@@ -254,8 +254,7 @@ pub(super) async fn set_setting(
             json!({}),
         ),
     )
-    .await?;
-    tx.commit().await.map_err(db)
+    .await
 }
 
 pub(super) async fn store_downlink(
@@ -284,8 +283,8 @@ pub(super) async fn store_downlink(
         .rows_affected();
     }
     let top = entries.iter().map(|e| e.version).max().unwrap_or(0);
-    append_audit(
-        &mut tx,
+    commit_audited(
+        tx,
         entry(
             actor,
             "sync.downlink.store",
@@ -293,8 +292,7 @@ pub(super) async fn store_downlink(
             json!({ "entries": stored, "version": top }),
         ),
     )
-    .await?;
-    tx.commit().await.map_err(db)
+    .await
 }
 
 pub(super) async fn downlink_received(pool: &SqlitePool) -> StoreResult<Vec<DownlinkEntry>> {
@@ -304,14 +302,5 @@ pub(super) async fn downlink_received(pool: &SqlitePool) -> StoreResult<Vec<Down
     .fetch_all(pool)
     .await
     .map_err(db)?;
-    rows.into_iter()
-        .map(|(version, kind, payload)| {
-            Ok(DownlinkEntry {
-                version,
-                kind,
-                payload: serde_json::from_str(&payload)
-                    .map_err(|e| StoreError::Corrupt(format!("downlink payload: {e}")))?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(rows::downlink_entry).collect()
 }
