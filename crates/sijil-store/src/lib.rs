@@ -17,6 +17,7 @@ pub mod documents;
 mod error;
 pub mod keyfile;
 pub mod models;
+pub mod receipts;
 pub mod resolve;
 mod review;
 pub mod sqlite;
@@ -32,6 +33,7 @@ pub use audit::{AuditEntry, BrokenEntry, NewAuditEntry};
 pub use documents::DocumentStore;
 pub use error::{StoreError, StoreResult};
 pub use models::*;
+pub use receipts::*;
 pub use review::*;
 pub use sync::*;
 

@@ -16,7 +16,7 @@ use sijil_core::{Capture, OfficeCode, PersonRecord};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{Actor, StoreResult};
+use crate::{Actor, HeldReceipt, Receipt, StoreResult};
 
 /// Where a packet in the outbox stands. States only move forward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -419,6 +419,24 @@ pub trait SyncStore: Send + Sync + 'static {
     async fn store_downlink(&self, entries: &[DownlinkEntry], actor: &Actor) -> StoreResult<()>;
     /// Downlink entries held, in version order.
     async fn downlink_received(&self) -> StoreResult<Vec<DownlinkEntry>>;
+    /// Acknowledged packets to ask the central about, oldest first, at most `limit`: those
+    /// without a receipt, then those in review or quarantine last asked before `recheck`.
+    async fn receipts_wanted(&self, recheck: OffsetDateTime, limit: u32) -> StoreResult<Vec<Uuid>>;
+    /// Stores the central's receipts (replacing older answers for the same packets) and marks
+    /// the packets asked about as checked now; audited. Returns how many receipts changed.
+    async fn store_receipts(
+        &self,
+        asked: &[Uuid],
+        receipts: &[Receipt],
+        actor: &Actor,
+    ) -> StoreResult<u64>;
+    /// Receipts held for these local record ids (every record id when `None`), newest first,
+    /// at most `limit`.
+    async fn held_receipts(
+        &self,
+        record_ids: Option<&[String]>,
+        limit: u32,
+    ) -> StoreResult<Vec<HeldReceipt>>;
 
     // Central.
 
@@ -494,4 +512,11 @@ pub trait SyncStore: Send + Sync + 'static {
     ) -> StoreResult<i64>;
     /// Downlink entries after `version`, at most `limit`.
     async fn downlink_since(&self, version: i64, limit: u32) -> StoreResult<Vec<DownlinkEntry>>;
+    /// The receipts of these packets of one device key, as they stand now (packets the
+    /// central does not hold, or is still applying, are left out).
+    async fn central_receipts(
+        &self,
+        key_id: &str,
+        packet_ids: &[Uuid],
+    ) -> StoreResult<Vec<Receipt>>;
 }

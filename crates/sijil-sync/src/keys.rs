@@ -82,6 +82,23 @@ impl DeviceSigningKey {
     pub(crate) fn signing_key(&self) -> &SigningKey {
         &self.key
     }
+
+    /// Signs a request the node makes of the central (asking for receipts): Ed25519 over
+    /// [`REQUEST_CONTEXT`] then `body`, so such a signature can never pass for a packet's.
+    pub fn sign_request(&self, body: &[u8]) -> ed25519_dalek::Signature {
+        use ed25519_dalek::Signer;
+        self.key.sign(&request_message(body))
+    }
+}
+
+/// Domain separation of the node's signed requests (distinct from the packet signature's).
+pub const REQUEST_CONTEXT: &[u8] = b"sijil-sync request v1\0";
+
+/// The message a node's request signature covers.
+pub fn request_message(body: &[u8]) -> Vec<u8> {
+    let mut m = REQUEST_CONTEXT.to_vec();
+    m.extend_from_slice(body);
+    m
 }
 
 impl fmt::Debug for DeviceSigningKey {

@@ -108,6 +108,11 @@ impl UploadSender {
         Ok(newly)
     }
 
+    /// The receiver's last confirmed offset.
+    pub fn confirmed(&self) -> u64 {
+        self.confirmed
+    }
+
     /// Whether every byte was confirmed.
     pub fn is_complete(&self) -> bool {
         self.confirmed == self.len()

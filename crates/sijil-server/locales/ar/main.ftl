@@ -516,3 +516,16 @@ home-sync-waiting = تسجيلات بانتظار الإرسال
 home-sync-sent = أُرسلت وتنتظر الإقرار
 home-sync-open = افتح صفحة المزامنة
 home-sync-none = هذا الخادم لا يتزامن مع المكاتب.
+
+# Receipts: what the central made of an office's packets (issue 5)
+sync-receipts = ما قرّره المركز
+sync-receipts-help = الرقم الوطني الذي يصدره المكتب مؤقت؛ الرقم النهائي هو رقم المركز.
+sync-receipt-record = السجل
+sync-receipt-local = الرقم المحلي (مؤقت)
+sync-receipt-outcome = القرار في المركز
+sync-receipt-central = رقم المركز أو السبب
+receipt-linked = رُبط بشخص مسجّل في المركز برقم
+receipt-new = سُجّل في المركز شخصاً جديداً برقم
+receipt-review = أُحيل إلى المراجعة في المركز
+receipt-quarantined = حُجز في المركز:
+person-central = في المركز

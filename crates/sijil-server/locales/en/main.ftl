@@ -511,3 +511,16 @@ home-sync-waiting = registrations waiting to be sent
 home-sync-sent = sent, awaiting acknowledgement
 home-sync-open = Open the sync page
 home-sync-none = This server does not sync with offices.
+
+# Receipts: what the central made of an office's packets (issue 5)
+sync-receipts = What the central decided
+sync-receipts-help = The national number an office issues is provisional; the central's number is final.
+sync-receipt-record = Record
+sync-receipt-local = Local number (provisional)
+sync-receipt-outcome = Outcome at the central
+sync-receipt-central = Central number or reason
+receipt-linked = linked to a person registered at the central as
+receipt-new = registered at the central as a new person,
+receipt-review = sent to review at the central
+receipt-quarantined = quarantined at the central:
+person-central = At the central

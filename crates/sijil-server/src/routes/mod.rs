@@ -111,6 +111,10 @@ fn sync_router<S: Store>() -> Router<AppState<S>> {
             head(sync::upload_offset::<S>).patch(sync::upload_chunk::<S>),
         )
         .route("/api/v1/sync/acks", post(sync::acks::<S>))
+        .route(
+            "/api/v1/sync/receipts",
+            post(sync::receipts::<S>).get(sync_admin::receipts::<S>),
+        )
         .route("/api/v1/sync/downlink", get(sync::downlink::<S>))
         .route("/api/v1/sync/devices", get(sync_admin::devices::<S>))
         .route(

@@ -23,7 +23,10 @@ use crate::{
     json::ApiJson,
     sync::{
         SyncContext,
-        client::{AckWire, DownlinkBody, EnrolResponse, PatchResponse, SIGNATURE_HEADER},
+        client::{
+            AckWire, DownlinkBody, EnrolResponse, PatchResponse, ReceiptsBody, ReceiptsRequest,
+            SIGNATURE_HEADER,
+        },
         ingest::{self, ingest_actor},
     },
 };
@@ -328,6 +331,52 @@ pub(super) async fn downlink<S: Store>(
     let entries = ctx.store.downlink_since(q.since.max(0), 500).await?;
     let body = serde_json::to_vec(&DownlinkBody { entries }).expect("serialises");
     let sig = ctx.central().expect("central").sign(&body);
+    let mut resp = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    resp.headers_mut()
+        .insert(SIGNATURE_HEADER, HeaderValue::from_str(&sig).expect("hex"));
+    Ok(resp)
+}
+
+/// `POST /api/v1/sync/receipts`: what the central made of a node's packets (linked to which
+/// person's national number, new, in review, quarantined and why). The question must be
+/// signed by an approved device key and names only that key's packets; the answer is signed
+/// with the central's downlink key. Numbers travel in the clear otherwise: run the link over
+/// TLS where it can be intercepted.
+pub(super) async fn receipts<S: Store>(
+    State(state): State<AppState<S>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let ctx = central(&state)?;
+    let req: ReceiptsRequest = serde_json::from_slice(&body)
+        .map_err(|e| AppError::Malformed(format!("receipts request: {e}")))?;
+    if req.packet_ids.len() > 1000 {
+        return Err(AppError::TooLarge);
+    }
+    let sig: [u8; 64] = headers
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| hex::decode(v).ok())
+        .and_then(|v| v.try_into().ok())
+        .ok_or(AppError::Forbidden)?;
+    let device = ctx
+        .store
+        .device(&req.key_id)
+        .await?
+        .filter(|d| d.status == DeviceStatus::Approved)
+        .ok_or(AppError::Forbidden)?;
+    let key = ingest::parse_verifying_key(&device.public_key).ok_or(AppError::Forbidden)?;
+    key.verify_strict(
+        &sijil_sync::keys::request_message(&body),
+        &ed25519_dalek::Signature::from_bytes(&sig),
+    )
+    .map_err(|_| AppError::Forbidden)?;
+    let receipts = ctx
+        .store
+        .central_receipts(&req.key_id, &req.packet_ids)
+        .await?;
+    let body = serde_json::to_vec(&ReceiptsBody { receipts }).expect("serialises");
+    let sig = ctx.central().expect("central").sign_receipts(&body);
     let mut resp = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     resp.headers_mut()
         .insert(SIGNATURE_HEADER, HeaderValue::from_str(&sig).expect("hex"));

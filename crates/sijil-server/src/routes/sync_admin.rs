@@ -9,8 +9,8 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use sijil_core::Permission;
 use sijil_store::{
-    Device, DeviceStatus, OfficeContact, OutboxCounts, OutboxPacket, OutboxState, Quarantined,
-    Resolution, Store, Via,
+    Device, DeviceStatus, HeldReceipt, NewAuditEntry, OfficeContact, OutboxCounts, OutboxPacket,
+    OutboxState, Quarantined, Resolution, Store, Via,
 };
 use uuid::Uuid;
 
@@ -151,4 +151,41 @@ pub(super) async fn outbox<S: Store>(
         pending: ctx.store.outbox(OutboxState::Pending, 200).await?,
         sent: ctx.store.outbox(OutboxState::Sent, 200).await?,
     }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ReceiptsQuery {
+    /// Only this local record's receipt.
+    record_id: Option<String>,
+}
+
+/// At an office node: what the central made of the packets sent (`GET`; the central answers
+/// the node's signed `POST` on the same path). Carries national numbers, so it needs the
+/// right to read persons and is audited like a read of them.
+pub(super) async fn receipts<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Query(q): Query<ReceiptsQuery>,
+) -> Result<Json<Vec<HeldReceipt>>, AppError> {
+    user.require(Permission::ReadPerson)?;
+    let ctx = state
+        .sync
+        .as_deref()
+        .filter(|c| c.office().is_some())
+        .ok_or(AppError::NotFound("sync"))?;
+    let ids = q.record_id.map(|r| vec![r]);
+    let held = ctx.store.held_receipts(ids.as_deref(), 500).await?;
+    let actor = user.user.actor();
+    state
+        .store
+        .audit(NewAuditEntry {
+            actor: actor.username.to_string(),
+            office: actor.office.to_string(),
+            action: "sync.receipts.read",
+            subject: "sync_receipts".into(),
+            detail: serde_json::json!({ "receipts": held.len() }),
+        })
+        .await?;
+    Ok(Json(held))
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{CentralPublicKeys, ingest::Ack};
-use sijil_store::DownlinkEntry;
+use sijil_store::{DownlinkEntry, Receipt};
 
 /// Why a call to the central failed.
 #[derive(Debug, thiserror::Error)]
@@ -88,12 +88,38 @@ pub struct DownlinkBody {
     pub entries: Vec<DownlinkEntry>,
 }
 
+/// A node's question for receipts: which of its packets the central made what of. Signed by
+/// the device key (`Sijil-Signature` over [`sijil_sync::keys::request_message`]), because
+/// the answer carries national numbers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptsRequest {
+    /// The asking device key.
+    pub key_id: String,
+    /// Its packets (at most 1,000).
+    pub packet_ids: Vec<Uuid>,
+}
+
+/// The central's answer, signed with its downlink key over
+/// [`super::receipts_message`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReceiptsBody {
+    /// One receipt per packet the central holds (applied or quarantined).
+    pub receipts: Vec<Receipt>,
+}
+
 /// A client of one central.
 #[derive(Debug, Clone)]
 pub struct CentralClient {
     http: reqwest::Client,
     base: String,
+    timeout: Duration,
 }
+
+/// The slowest upload rate (bytes a second) a `PATCH` is given time for before the link
+/// counts as stalled: a long streaming request on a 64 kbit/s line must not be cut by the
+/// node's own timeout, but a stall must still end it.
+pub const SLOWEST_UPLOAD_RATE: u64 = 1_000;
 
 /// Header naming the device key that creates an upload.
 pub const DEVICE_HEADER: &str = "sijil-device-key";
@@ -114,6 +140,7 @@ impl CentralClient {
         Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
+            timeout,
         }
     }
 
@@ -202,7 +229,9 @@ impl CentralClient {
         upload_offset(&resp).ok_or_else(|| ClientError::Protocol("no Upload-Offset".into()))
     }
 
-    /// Sends a chunk at `offset` (tus `PATCH`).
+    /// Sends a chunk at `offset` (tus `PATCH`). The request may take the client's timeout plus
+    /// the chunk's time at [`SLOWEST_UPLOAD_RATE`]; the central applies packets as they
+    /// stream, so one long request costs one round trip where many short ones cost one each.
     pub async fn patch(
         &self,
         id: Uuid,
@@ -215,6 +244,7 @@ impl CentralClient {
             .header("tus-resumable", "1.0.0")
             .header("upload-offset", offset)
             .header("content-type", "application/offset+octet-stream")
+            .timeout(self.timeout + Duration::from_secs(chunk.len() as u64 / SLOWEST_UPLOAD_RATE))
             .body(chunk)
             .send()
             .await
@@ -240,6 +270,33 @@ impl CentralClient {
             .json()
             .await
             .map_err(ClientError::Unreachable)
+    }
+
+    /// Asks for receipts: `body` is a serialised [`ReceiptsRequest`], `signature` its device
+    /// signature (hex). Returns the answer's body and signature header.
+    pub async fn receipts(
+        &self,
+        body: Vec<u8>,
+        signature: &str,
+    ) -> Result<(Vec<u8>, String), ClientError> {
+        let resp = self
+            .http
+            .post(self.url("/api/v1/sync/receipts"))
+            .header("content-type", "application/json")
+            .header(SIGNATURE_HEADER, signature)
+            .body(body)
+            .send()
+            .await
+            .map_err(ClientError::Unreachable)?;
+        let resp = Self::check(resp).await?;
+        let sig = resp
+            .headers()
+            .get(SIGNATURE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = resp.bytes().await.map_err(ClientError::Unreachable)?;
+        Ok((body.to_vec(), sig))
     }
 
     /// The downlink after `since`: its body and the signature header. The node names its key

@@ -306,7 +306,7 @@ pub async fn ingest_packet<S: Store>(
     }
 }
 
-fn parse_verifying_key(hex_key: &str) -> Option<ed25519_dalek::VerifyingKey> {
+pub(crate) fn parse_verifying_key(hex_key: &str) -> Option<ed25519_dalek::VerifyingKey> {
     let bytes: [u8; 32] = hex::decode(hex_key).ok()?.try_into().ok()?;
     ed25519_dalek::VerifyingKey::from_bytes(&bytes).ok()
 }

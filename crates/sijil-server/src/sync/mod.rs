@@ -62,6 +62,11 @@ impl CentralKeys {
     pub fn sign(&self, body: &[u8]) -> String {
         hex::encode(self.downlink.sign(&downlink_message(body)).to_bytes())
     }
+
+    /// Signs an answer to a node's question for receipts.
+    pub fn sign_receipts(&self, body: &[u8]) -> String {
+        hex::encode(self.downlink.sign(&receipts_message(body)).to_bytes())
+    }
 }
 
 /// The central's public keys, hex.
@@ -89,6 +94,13 @@ impl CentralPublicKeys {
 /// pass for anything else the key might sign.
 pub fn downlink_message(body: &[u8]) -> Vec<u8> {
     let mut m = b"sijil-sync downlink v1\0".to_vec();
+    m.extend_from_slice(body);
+    m
+}
+
+/// The signed message of a receipts answer (domain-separated like [`downlink_message`]).
+pub fn receipts_message(body: &[u8]) -> Vec<u8> {
+    let mut m = b"sijil-sync receipts v1\0".to_vec();
     m.extend_from_slice(body);
     m
 }

@@ -21,8 +21,8 @@ use uuid::Uuid;
 
 use super::{
     CentralPublicKeys, SyncContext,
-    client::{CentralClient, ClientError, DownlinkBody},
-    downlink_message,
+    client::{CentralClient, ClientError, DownlinkBody, ReceiptsBody, ReceiptsRequest},
+    downlink_message, receipts_message,
 };
 
 /// Setting: the central's public keys (JSON), learnt at enrolment.
@@ -42,6 +42,9 @@ pub enum SyncError {
     /// This node has not enrolled (no central keys yet).
     #[error("this office node is not enrolled: run `sijil office enrol`")]
     NotEnrolled,
+    /// A receipts answer's signature did not verify.
+    #[error("the receipts answer's signature does not verify")]
+    BadReceipts,
     /// The central's keys changed since enrolment.
     #[error("the central's keys differ from those recorded at enrolment; refusing to trust them")]
     KeysChanged,
@@ -56,21 +59,26 @@ pub enum SyncError {
 /// Tuning of the push.
 #[derive(Debug, Clone)]
 pub struct PushConfig {
-    /// Packets per upload.
+    /// Packets per upload. Each upload costs a round trip to create and one for its last
+    /// answer, so it is large: a day's backlog of an office goes up in a few.
     pub batch: u32,
-    /// Bytes per `PATCH`.
+    /// Bytes per `PATCH`. Large, because each request waits a round trip for its answer; the
+    /// central applies packets as they stream and stores its offset after each, so a cut
+    /// keeps everything that arrived whatever the request's size.
     pub chunk: usize,
-    /// How often a cut chunk is resumed before the pass gives up.
+    /// How many resumes in a row without progress before the pass gives up.
     pub resume_attempts: u32,
-    /// Pause between resume attempts.
+    /// Base pause between resumes that made no progress (doubled each time). The first
+    /// resume after progress does not wait: on a link that was up a moment ago a cut is most
+    /// likely just that, and every second waited is link time lost.
     pub resume_pause: Duration,
 }
 
 impl Default for PushConfig {
     fn default() -> Self {
         Self {
-            batch: 1000,
-            chunk: 96 * 1024,
+            batch: 5000,
+            chunk: 256 * 1024,
             resume_attempts: 5,
             resume_pause: Duration::from_millis(500),
         }
@@ -222,7 +230,67 @@ pub async fn push_once(
         upload(ctx, client, config, &packets, &key_hex, &actor, &mut report).await?;
     }
     pull_downlink(ctx, client).await?;
+    pull_receipts(ctx, client).await?;
     Ok(report)
+}
+
+/// How long a receipt that may still change (review, quarantine) waits before it is asked for
+/// again: each question costs link time.
+const RECHECK: Duration = Duration::from_secs(3600);
+/// Packets asked about in one question.
+const RECEIPTS_PER_QUESTION: u32 = 500;
+
+/// Asks the central what it made of acknowledged packets (the central's national number, a
+/// link to a person it already had, review, quarantine) and stores the verified answers.
+/// Returns how many receipts changed.
+pub async fn pull_receipts(ctx: &SyncContext, client: &CentralClient) -> Result<u64, SyncError> {
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    let actor = sync_actor(ctx)?;
+    let (_, verifying) = central_keys(ctx.store.as_ref())
+        .await?
+        .parse()
+        .ok_or(SyncError::NotEnrolled)?;
+    let mut changed = 0;
+    // A few questions a pass at most, so the upload of new packets is never held up long.
+    for _ in 0..4 {
+        let recheck = OffsetDateTime::now_utc() - RECHECK;
+        let asked = ctx
+            .store
+            .receipts_wanted(recheck, RECEIPTS_PER_QUESTION)
+            .await?;
+        if asked.is_empty() {
+            break;
+        }
+        let body = serde_json::to_vec(&ReceiptsRequest {
+            key_id: node.device.id().to_string(),
+            packet_ids: asked.clone(),
+        })
+        .expect("serialises");
+        let sig = hex::encode(node.device.sign_request(&body).to_bytes());
+        let (answer, sig) = client.receipts(body, &sig).await?;
+        let sig: [u8; 64] = hex::decode(&sig)
+            .ok()
+            .and_then(|s| s.try_into().ok())
+            .ok_or(SyncError::BadReceipts)?;
+        verifying
+            .verify(
+                &receipts_message(&answer),
+                &ed25519_dalek::Signature::from_bytes(&sig),
+            )
+            .map_err(|_| SyncError::BadReceipts)?;
+        let answer: ReceiptsBody = serde_json::from_slice(&answer)
+            .map_err(|e| ClientError::Protocol(format!("receipts: {e}")))?;
+        let answered = answer.receipts.len();
+        changed += ctx
+            .store
+            .store_receipts(&asked, &answer.receipts, &actor)
+            .await?;
+        // Packets the central has not finished are asked again on a later pass.
+        if answered < asked.len() {
+            break;
+        }
+    }
+    Ok(changed)
 }
 
 async fn upload(
@@ -246,21 +314,21 @@ async fn upload(
     ctx.store
         .mark_outbox(&ids, OutboxState::Sent, actor)
         .await?;
-    let mut failures = 0;
+    // Resumes in a row that moved nothing.
+    let mut failures = 0u32;
     while let Some((offset, chunk)) = sender.next_chunk() {
         let outcome = client.patch(id, offset, chunk.to_vec()).await;
         // The central stores its offset only after applying (or quarantining) every packet
         // wholly before it: the offset, from an answer or from `HEAD`, is its acknowledgement.
         let central_offset = match outcome {
-            Ok(resp) => {
-                failures = 0;
-                resp.offset
-            }
+            Ok(resp) => resp.offset,
             Err(ClientError::Offset(o)) => o,
             Err(e) if e.is_transient() && failures < config.resume_attempts => {
+                if failures > 0 {
+                    tokio::time::sleep(config.resume_pause * 2u32.pow(failures - 1)).await;
+                }
                 failures += 1;
                 report.resumes += 1;
-                tokio::time::sleep(config.resume_pause).await;
                 match client.offset(id).await {
                     Ok(o) => o,
                     Err(e) if e.is_transient() => continue,
@@ -269,6 +337,9 @@ async fn upload(
             }
             Err(e) => return Err(e.into()),
         };
+        if central_offset > sender.confirmed() {
+            failures = 0;
+        }
         let newly = sender
             .confirm(central_offset)
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
@@ -328,9 +399,10 @@ pub async fn pull_downlink(ctx: &SyncContext, client: &CentralClient) -> Result<
     Ok(entries.len())
 }
 
-/// Runs sync passes for ever: right away, then every `interval`; after a failure waits twice
-/// as long each time (up to `max_backoff`), so a dead link costs nothing. Enrols first if the
-/// node has no central keys yet.
+/// Runs sync passes for ever: right away, then every `interval`. A pass that fails after
+/// moving packets (the link was up a moment ago) is retried after `interval`; one that moved
+/// nothing waits twice as long each time (up to `max_backoff`), so a dead link costs nothing.
+/// Enrols first if the node has no central keys yet.
 pub async fn run(
     ctx: std::sync::Arc<SyncContext>,
     client: CentralClient,
@@ -340,6 +412,7 @@ pub async fn run(
 ) {
     let mut wait = interval;
     loop {
+        let acknowledged = acknowledged_count(&ctx).await;
         let outcome = async {
             if matches!(
                 central_keys(ctx.store.as_ref()).await,
@@ -363,6 +436,9 @@ pub async fn run(
                 wait = interval;
             }
             Err(e) => {
+                if acknowledged_count(&ctx).await > acknowledged {
+                    wait = interval;
+                }
                 tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "sync pass failed");
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(max_backoff);
@@ -371,4 +447,13 @@ pub async fn run(
         }
         tokio::time::sleep(wait).await;
     }
+}
+
+/// Packets the central has acknowledged so far (0 if the store cannot say).
+async fn acknowledged_count(ctx: &SyncContext) -> i64 {
+    let Some(node) = ctx.office() else { return 0 };
+    ctx.store
+        .outbox_counts(&node.office)
+        .await
+        .map_or(0, |c| c.acknowledged)
 }

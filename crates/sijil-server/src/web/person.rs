@@ -128,6 +128,8 @@ struct PersonPage {
     /// The person's documents: id, number, kind and status, translated.
     documents: Vec<(String, String, String, String)>,
     decisions: Vec<DecisionEntry>,
+    /// At an office node: what the central made of this person's records sent there.
+    central: Vec<String>,
 }
 
 impl PersonPage {
@@ -319,7 +321,25 @@ async fn person_page<S: Store>(
             )
         })
         .collect();
+    let central = match state.sync.as_deref().filter(|c| c.office().is_some()) {
+        Some(sync) => {
+            let ids: Vec<String> = d
+                .detail
+                .records
+                .iter()
+                .map(|r| r.record.record_id.clone())
+                .collect();
+            sync.store
+                .held_receipts(Some(&ids), 50)
+                .await?
+                .iter()
+                .map(|r| super::sync::receipt_line(&ctx.t, r))
+                .collect()
+        }
+        None => Vec::new(),
+    };
     Ok(PersonPage {
+        central,
         decisions,
         documents,
         rows: view_rows(&ctx, &d.detail),

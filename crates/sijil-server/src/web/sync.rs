@@ -9,8 +9,8 @@ use axum::{
 };
 use sijil_core::Permission;
 use sijil_store::{
-    Device, DeviceStatus, OfficeContact, OutboxCounts, OutboxPacket, OutboxState, Quarantined,
-    Resolution, Store, Via,
+    Device, DeviceStatus, HeldReceipt, OfficeContact, OutboxCounts, OutboxPacket, OutboxState,
+    Quarantined, ReceiptOutcome, Resolution, Store, Via,
 };
 use uuid::Uuid;
 
@@ -27,6 +27,8 @@ struct SyncPage {
     contacts: Vec<OfficeContact>,
     counts: OutboxCounts,
     packets: Vec<OutboxPacket>,
+    /// At an office: the central's latest receipts (people with the right to read persons).
+    receipts: Vec<HeldReceipt>,
 }
 
 impl SyncPage {
@@ -49,6 +51,35 @@ impl SyncPage {
     fn state(&self, p: &OutboxPacket) -> String {
         self.ctx.t.code("outbox", p.state.as_str())
     }
+
+    fn outcome(&self, r: &HeldReceipt) -> String {
+        self.ctx.t.code("receipt", r.receipt.outcome.as_str())
+    }
+
+    /// The central's number, or the quarantine reason.
+    fn central_detail(&self, r: &HeldReceipt) -> String {
+        match (&r.receipt.national_number, &r.receipt.reason_code) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(code)) if r.receipt.outcome == ReceiptOutcome::Quarantined => {
+                self.ctx.t.code("reason", code)
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+/// What the person page at an office says of a record sent to the central: its outcome there
+/// and the central's number or quarantine reason.
+pub(super) fn receipt_line(t: &super::i18n::Tr, r: &HeldReceipt) -> String {
+    let outcome = t.code("receipt", r.receipt.outcome.as_str());
+    let detail = match (&r.receipt.national_number, &r.receipt.reason_code) {
+        (Some(n), _) => n.to_string(),
+        (None, Some(code)) => t.code("reason", code),
+        _ => String::new(),
+    };
+    format!("{} · {outcome} {detail}", r.record_id)
+        .trim_end()
+        .to_owned()
 }
 
 pub(super) async fn page<S: Store>(
@@ -64,12 +95,16 @@ pub(super) async fn page<S: Store>(
         contacts: vec![],
         counts: OutboxCounts::default(),
         packets: vec![],
+        receipts: vec![],
     };
     if let Some(node) = ctx.office() {
         page.counts = ctx.store.outbox_counts(&node.office).await?;
         page.packets = ctx.store.outbox(OutboxState::Pending, 100).await?;
         page.packets
             .extend(ctx.store.outbox(OutboxState::Sent, 100).await?);
+        if user.user.role.allows(Permission::ReadPerson) {
+            page.receipts = ctx.store.held_receipts(None, 100).await?;
+        }
     } else {
         user.require(Permission::ManageOffices)?;
         page.devices = ctx.store.devices().await?;
@@ -148,10 +183,11 @@ mod tests {
 
     #[test]
     fn every_sync_code_shown_on_the_page_has_a_message_in_both_languages() {
-        let families: [(&str, &[&str]); 3] = [
+        let families: [(&str, &[&str]); 4] = [
             ("reason", &REASON_CODES),
             ("device", &["requested", "approved", "revoked"]),
             ("outbox", &["pending", "sent", "acknowledged"]),
+            ("receipt", &["linked", "new", "review", "quarantined"]),
         ];
         for lang in [Lang::Ar, Lang::En] {
             for (prefix, codes) in families {

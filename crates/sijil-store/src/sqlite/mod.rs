@@ -18,6 +18,7 @@ mod rows;
 mod sync;
 mod sync_central;
 mod sync_office;
+mod sync_receipts;
 
 use std::{collections::HashMap, path::Path, str::FromStr, time::Duration};
 

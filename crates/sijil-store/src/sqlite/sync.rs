@@ -6,12 +6,14 @@ use async_trait::async_trait;
 use sijil_core::OfficeCode;
 use uuid::Uuid;
 
-use super::{SqliteStore, sync_central as central, sync_office as office};
+use super::{SqliteStore, sync_central as central, sync_office as office, sync_receipts};
 use crate::{
     Actor, ContactDelta, Device, DeviceStatus, DownlinkEntry, InboxClaim, InboxEntry, InboxState,
     NewDevice, NewOutboxPacket, NewQuarantine, OfficeContact, OutboxCounts, OutboxPacket,
     OutboxState, Quarantined, Resolution, StoreResult, SyncStore, UnsealedRecord, Upload,
 };
+use crate::{HeldReceipt, Receipt};
+use time::OffsetDateTime;
 
 #[async_trait]
 impl SyncStore for SqliteStore {
@@ -54,6 +56,24 @@ impl SyncStore for SqliteStore {
     }
     async fn downlink_received(&self) -> StoreResult<Vec<DownlinkEntry>> {
         office::downlink_received(&self.reader).await
+    }
+    async fn receipts_wanted(&self, recheck: OffsetDateTime, limit: u32) -> StoreResult<Vec<Uuid>> {
+        sync_receipts::receipts_wanted(&self.reader, recheck, limit).await
+    }
+    async fn store_receipts(
+        &self,
+        asked: &[Uuid],
+        receipts: &[Receipt],
+        actor: &Actor,
+    ) -> StoreResult<u64> {
+        sync_receipts::store_receipts(self, asked, receipts, actor).await
+    }
+    async fn held_receipts(
+        &self,
+        record_ids: Option<&[String]>,
+        limit: u32,
+    ) -> StoreResult<Vec<HeldReceipt>> {
+        sync_receipts::held_receipts(&self.reader, record_ids, limit).await
     }
 
     async fn request_device(&self, device: NewDevice, actor: &Actor) -> StoreResult<Device> {
@@ -146,5 +166,12 @@ impl SyncStore for SqliteStore {
     }
     async fn downlink_since(&self, version: i64, limit: u32) -> StoreResult<Vec<DownlinkEntry>> {
         central::downlink_since(&self.reader, version, limit).await
+    }
+    async fn central_receipts(
+        &self,
+        key_id: &str,
+        packet_ids: &[Uuid],
+    ) -> StoreResult<Vec<Receipt>> {
+        sync_receipts::central_receipts(&self.reader, key_id, packet_ids).await
     }
 }

@@ -48,8 +48,8 @@ pub struct Cmd {
     /// A request to the central that takes longer than this (seconds) counts as a dead link.
     #[arg(long, default_value_t = 60, value_name = "SECS")]
     request_timeout_secs: u64,
-    /// Bytes per upload request.
-    #[arg(long, default_value_t = 96 * 1024, value_name = "BYTES")]
+    /// Bytes per upload request (large: each request waits a round trip for its answer).
+    #[arg(long, default_value_t = 256 * 1024, value_name = "BYTES")]
     chunk_bytes: usize,
 
     #[command(subcommand)]

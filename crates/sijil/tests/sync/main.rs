@@ -5,6 +5,7 @@ mod bench;
 mod e2e;
 mod proxy;
 mod quarantine;
+mod receipts;
 
 use std::{
     io::{BufRead, BufReader},

@@ -3,6 +3,14 @@
 //! each (a token bucket, like a modem), every byte is delayed by the one-way latency, all
 //! connections are cut at once on a schedule (in the middle of whatever transfer), and the
 //! link can stall (accept nothing for a while) or go down (refuse connections).
+//!
+//! The link takes bytes from a sender only as fast as it can put them on the line (it reads
+//! the next piece when the previous one is serialised), like a modem with a small buffer: what
+//! waits is in the sender's socket buffer, and a cut discards it without having spent link
+//! time on it. Bytes already on the line (serialised, still in propagation) are lost with the
+//! cut and their link time is spent. An earlier version read everything at once and kept the
+//! link reserved for bytes a cut had discarded, so after each cut the line stayed "busy" for
+//! up to a whole request of data that would never arrive.
 
 use std::{
     net::SocketAddr,
@@ -29,6 +37,10 @@ pub struct Faults {
     pub latency: Duration,
     /// Cut every connection this often.
     pub cut_every: Option<Duration>,
+    /// Take bytes from the sender as fast as it writes them, reserving the line for them at
+    /// once, and keep the line reserved for bytes a cut discards (the earlier, pessimistic
+    /// model; the benchmark can still run it with `SIJIL_BENCH_UNPACED=1` for comparison).
+    pub unpaced: bool,
 }
 
 /// Counters and switches shared with the test.
@@ -42,6 +54,16 @@ pub struct Link {
     pub cuts: AtomicU64,
     /// While set, new connections are refused (no route).
     pub down: AtomicBool,
+    /// When the first byte was offered upward since [`Link::reset_first_up`] (the benchmark's
+    /// start).
+    pub first_up: Mutex<Option<Instant>>,
+}
+
+impl Link {
+    /// Forgets when the first byte went up; the next one sets it again.
+    pub fn reset_first_up(&self) {
+        *self.first_up.lock().unwrap() = None;
+    }
 }
 
 struct Bucket {
@@ -114,8 +136,9 @@ pub async fn start(upstream: SocketAddr, faults: Faults) -> (SocketAddr, Arc<Lin
             let (sr, sw) = server.into_split();
             let mut cut = cut_rx.clone();
             cut.borrow_and_update();
-            let a = tokio::spawn(pump(cr, sw, up.clone(), faults.latency, l.clone(), true));
-            let b = tokio::spawn(pump(sr, cw, down.clone(), faults.latency, l.clone(), false));
+            let (lat, unpaced) = (faults.latency, faults.unpaced);
+            let a = tokio::spawn(pump(cr, sw, up.clone(), lat, unpaced, l.clone(), true));
+            let b = tokio::spawn(pump(sr, cw, down.clone(), lat, unpaced, l.clone(), false));
             tokio::spawn(async move {
                 let _ = cut.changed().await;
                 // Both halves dropped: each end sees its connection reset mid-transfer.
@@ -132,6 +155,7 @@ async fn pump(
     to: tokio::net::tcp::OwnedWriteHalf,
     bucket: Arc<Bucket>,
     latency: Duration,
+    unpaced: bool,
     link: Arc<Link>,
     upward: bool,
 ) {
@@ -161,11 +185,22 @@ async fn pump(
             // keep-alive connection must not carry traffic past it); nothing queued is sent.
             Ok(_) if state.down.load(Ordering::Relaxed) => return,
             Ok(n) => {
-                // Serialisation on the shared link as the bytes come in, then the propagation
-                // delay: bytes in flight overlap, as on a real line.
-                let arrives = bucket.reserve(n) + latency;
-                if tx.send((arrives, buf[..n].to_vec())).is_err() {
+                if upward {
+                    state
+                        .first_up
+                        .lock()
+                        .unwrap()
+                        .get_or_insert_with(Instant::now);
+                }
+                // Serialisation on the shared link, then the propagation delay: bytes in
+                // flight overlap, as on a real line. The next piece is read only once this one
+                // is on the line.
+                let serialised = bucket.reserve(n);
+                if tx.send((serialised + latency, buf[..n].to_vec())).is_err() {
                     break;
+                }
+                if !unpaced {
+                    tokio::time::sleep_until(serialised).await;
                 }
             }
         }
