@@ -111,7 +111,10 @@ async fn receipts_are_asked_for_acknowledged_packets_and_kept_with_the_local_rec
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].receipt.outcome, ReceiptOutcome::Linked);
     assert_eq!(held[0].receipt.national_number, Some(central));
-    assert_eq!(held[0].local_national_number.as_deref(), Some(&*local_numbers[0]));
+    assert_eq!(
+        held[0].local_national_number.as_deref(),
+        Some(&*local_numbers[0])
+    );
     assert_eq!(store.held_receipts(None, 10).await.unwrap().len(), 2);
     assert!(store.verify_audit().await.unwrap().broken.is_none());
 }

@@ -21,12 +21,18 @@ async fn bench_sync_over_64_kbit_800_ms_cut_every_30_s() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
     let rate = 64_000 / 8;
+    // The modem's buffer, in milliseconds at the link's rate (`max`: unbounded).
+    let buffer = match std::env::var("SIJIL_BENCH_BUFFER_MS").as_deref() {
+        Ok("max") => Duration::MAX,
+        Ok(ms) => Duration::from_millis(ms.parse().expect("SIJIL_BENCH_BUFFER_MS: ms or max")),
+        Err(_) => Duration::from_millis(1000),
+    };
     let sites = Sites::new();
     let faults = Faults {
         bytes_per_sec: rate,
         latency: Duration::from_millis(400),
         cut_every: Some(Duration::from_secs(30)),
-        unpaced: std::env::var_os("SIJIL_BENCH_UNPACED").is_some(),
+        buffer,
     };
     // The node's default upload size (96 KiB a request).
     let mut p = enrolled_pair(&sites, faults, &[]).await;
@@ -67,6 +73,7 @@ async fn bench_sync_over_64_kbit_800_ms_cut_every_30_s() {
         ("registrations", format!("{people}")),
         ("elapsed, first byte to last ack", format!("{secs:.1} s")),
         ("cuts during the run", format!("{cuts}")),
+        ("link buffer", format!("{buffer:?}")),
         (
             "sealed packet",
             format!("{:.1} B a registration", per(payload as f64)),

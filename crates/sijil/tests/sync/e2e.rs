@@ -82,7 +82,7 @@ async fn two_thousand_people_registered_while_the_central_is_down_arrive_exactly
         bytes_per_sec: 64_000,
         latency: Duration::from_millis(100),
         cut_every: Some(Duration::from_secs(3)),
-        unpaced: false,
+        buffer: Duration::ZERO,
     };
     let mut p = enrolled_pair(&sites, faults, OFFICE_ARGS).await;
     p.central.take().unwrap().kill();
@@ -130,7 +130,7 @@ async fn killing_either_process_during_sync_loses_and_duplicates_nothing() {
         bytes_per_sec: 24_000,
         latency: Duration::from_millis(50),
         cut_every: None,
-        unpaced: false,
+        buffer: Duration::ZERO,
     };
     let mut p = enrolled_pair(&sites, faults, OFFICE_ARGS).await;
     // Registered while the link is up: the node syncs as it goes, so the kills land mid-sync.
@@ -172,7 +172,7 @@ async fn a_queue_carried_by_usb_stick_arrives_once_and_the_later_network_sync_ch
         bytes_per_sec: 1 << 20,
         latency: Duration::from_millis(5),
         cut_every: None,
-        unpaced: false,
+        buffer: Duration::ZERO,
     };
     let mut p = enrolled_pair(&sites, faults, OFFICE_ARGS).await;
     p.link.down.store(true, Ordering::Relaxed);

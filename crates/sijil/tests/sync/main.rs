@@ -34,6 +34,12 @@ impl Drop for Proc {
     }
 }
 
+/// The `sijil` under test: this build's, or `SIJIL_TEST_BIN` (to compare builds in the
+/// benchmark).
+fn sijil_bin() -> String {
+    std::env::var("SIJIL_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_sijil").to_owned())
+}
+
 /// A port free right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -44,7 +50,7 @@ pub fn free_port() -> u16 {
 }
 
 fn spawn(data: &Path, args: &[&str]) -> (Proc, Option<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sijil"))
+    let mut child = Command::new(sijil_bin())
         .arg("--data")
         .arg(data)
         .args(args)
@@ -265,7 +271,7 @@ impl Sites {
 
 /// `sijil --data DIR args…`, run to completion.
 pub fn sijil(data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sijil"))
+    Command::new(sijil_bin())
         .arg("--data")
         .arg(data)
         .args(args)

@@ -4,13 +4,12 @@
 //! connections are cut at once on a schedule (in the middle of whatever transfer), and the
 //! link can stall (accept nothing for a while) or go down (refuse connections).
 //!
-//! The link takes bytes from a sender only as fast as it can put them on the line (it reads
-//! the next piece when the previous one is serialised), like a modem with a small buffer: what
-//! waits is in the sender's socket buffer, and a cut discards it without having spent link
-//! time on it. Bytes already on the line (serialised, still in propagation) are lost with the
-//! cut and their link time is spent. An earlier version read everything at once and kept the
-//! link reserved for bytes a cut had discarded, so after each cut the line stayed "busy" for
-//! up to a whole request of data that would never arrive.
+//! The link takes bytes from a sender only as far ahead of the line as its buffer allows
+//! ([`Faults::buffer`]); what waits beyond is in the sender's socket buffer, which a cut
+//! discards without spending link time on it. Bytes in the link's buffer or on the line are
+//! lost with a cut and their link time is spent. An earlier version had an unbounded buffer:
+//! a sender could put a whole request in it, and after a cut the line stayed "busy" for up
+//! to that request's worth of data that would never arrive.
 
 use std::{
     net::SocketAddr,
@@ -37,10 +36,11 @@ pub struct Faults {
     pub latency: Duration,
     /// Cut every connection this often.
     pub cut_every: Option<Duration>,
-    /// Take bytes from the sender as fast as it writes them, reserving the line for them at
-    /// once, and keep the line reserved for bytes a cut discards (the earlier, pessimistic
-    /// model; the benchmark can still run it with `SIJIL_BENCH_UNPACED=1` for comparison).
-    pub unpaced: bool,
+    /// How far ahead of the line the link takes bytes from the sender, in time at its rate:
+    /// the modem's buffer. Bytes in it are discarded by a cut, but the line still spends its
+    /// time on them (the modem does not know the connection died). `ZERO`: the sender's
+    /// socket buffer holds what waits; `Duration::MAX`: unbounded (the earlier model).
+    pub buffer: Duration,
 }
 
 /// Counters and switches shared with the test.
@@ -136,9 +136,9 @@ pub async fn start(upstream: SocketAddr, faults: Faults) -> (SocketAddr, Arc<Lin
             let (sr, sw) = server.into_split();
             let mut cut = cut_rx.clone();
             cut.borrow_and_update();
-            let (lat, unpaced) = (faults.latency, faults.unpaced);
-            let a = tokio::spawn(pump(cr, sw, up.clone(), lat, unpaced, l.clone(), true));
-            let b = tokio::spawn(pump(sr, cw, down.clone(), lat, unpaced, l.clone(), false));
+            let (lat, buffer) = (faults.latency, faults.buffer);
+            let a = tokio::spawn(pump(cr, sw, up.clone(), lat, buffer, l.clone(), true));
+            let b = tokio::spawn(pump(sr, cw, down.clone(), lat, buffer, l.clone(), false));
             tokio::spawn(async move {
                 let _ = cut.changed().await;
                 // Both halves dropped: each end sees its connection reset mid-transfer.
@@ -155,7 +155,7 @@ async fn pump(
     to: tokio::net::tcp::OwnedWriteHalf,
     bucket: Arc<Bucket>,
     latency: Duration,
-    unpaced: bool,
+    buffer: Duration,
     link: Arc<Link>,
     upward: bool,
 ) {
@@ -193,14 +193,14 @@ async fn pump(
                         .get_or_insert_with(Instant::now);
                 }
                 // Serialisation on the shared link, then the propagation delay: bytes in
-                // flight overlap, as on a real line. The next piece is read only once this one
-                // is on the line.
+                // flight overlap, as on a real line. The next piece is read only once the
+                // backlog fits in the link's buffer.
                 let serialised = bucket.reserve(n);
                 if tx.send((serialised + latency, buf[..n].to_vec())).is_err() {
                     break;
                 }
-                if !unpaced {
-                    tokio::time::sleep_until(serialised).await;
+                if let Some(room) = serialised.checked_sub(buffer) {
+                    tokio::time::sleep_until(room).await;
                 }
             }
         }

@@ -48,7 +48,7 @@ async fn a_person_the_central_already_has_shows_the_central_number_at_the_office
         bytes_per_sec: 1 << 20,
         latency: Duration::from_millis(5),
         cut_every: None,
-        unpaced: false,
+        buffer: Duration::ZERO,
     };
     let p = enrolled_pair(&sites, faults, OFFICE_ARGS).await;
     let (status, at_central) = p
