@@ -12,6 +12,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptOutcome {
+    /// Asked, not answered yet (kept at the office only; the central never sends it).
+    Pending,
     /// Linked to a person the central already had (another number than the office's, maybe).
     Linked,
     /// A person created by this record at the central.
@@ -26,6 +28,7 @@ impl ReceiptOutcome {
     /// The stored text.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Pending => "pending",
             Self::Linked => "linked",
             Self::New => "new",
             Self::Review => "review",
@@ -36,6 +39,7 @@ impl ReceiptOutcome {
     /// From the stored text.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
+            "pending" => Some(Self::Pending),
             "linked" => Some(Self::Linked),
             "new" => Some(Self::New),
             "review" => Some(Self::Review),

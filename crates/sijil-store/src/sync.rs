@@ -453,6 +453,14 @@ pub trait SyncStore: Send + Sync + 'static {
         status: DeviceStatus,
         actor: &Actor,
     ) -> StoreResult<Device>;
+    /// Sets what a device key may submit (its scope, checked by the central's ingest);
+    /// audited with who set it.
+    async fn set_device_scope(
+        &self,
+        key_id: &str,
+        scope: &str,
+        actor: &Actor,
+    ) -> StoreResult<Device>;
     /// The inbox entry of a packet id, or of a key's sequence.
     async fn inbox_entry(
         &self,

@@ -4,8 +4,8 @@
 
 use sijil_core::{Capture, NationalNumber, RecordRow};
 use sijil_store::{
-    Actor, Decision, Link, NewOutboxPacket, NewSourceRecord, OutboxState, Receipt, ReceiptOutcome,
-    Store, SyncStore, bootstrap, sqlite::SqliteStore,
+    Actor, Decision, Link, NewOutboxPacket, NewQuarantine, NewSourceRecord, OutboxState, Receipt,
+    ReceiptOutcome, Store, SyncStore, Via, bootstrap, sqlite::SqliteStore,
 };
 use time::{Duration, OffsetDateTime, macros::date};
 use uuid::Uuid;
@@ -116,5 +116,66 @@ async fn receipts_are_asked_for_acknowledged_packets_and_kept_with_the_local_rec
         Some(&*local_numbers[0])
     );
     assert_eq!(store.held_receipts(None, 10).await.unwrap().len(), 2);
+
+    // Asked, not answered: kept as pending and not asked again on the next pass.
+    store
+        .mark_outbox(&ids[2..], OutboxState::Acknowledged, &actor)
+        .await
+        .unwrap();
+    assert_eq!(store.receipts_wanted(now, 10).await.unwrap(), ids[2..]);
+    store.store_receipts(&ids[2..], &[], &actor).await.unwrap();
+    let held = store
+        .held_receipts(Some(&["R2".to_owned()]), 10)
+        .await
+        .unwrap();
+    assert_eq!(held[0].receipt.outcome, ReceiptOutcome::Pending);
+    assert!(store.receipts_wanted(now, 10).await.unwrap().is_empty());
     assert!(store.verify_audit().await.unwrap().broken.is_none());
+}
+
+/// At the central: a packet refused before it was claimed is answered from its quarantine
+/// row, to its own device key only.
+#[tokio::test]
+async fn the_central_answers_for_quarantined_packets_to_their_own_key_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("s.db")).await.unwrap();
+    let office = bootstrap::ensure_central_office(&store).await.unwrap();
+    let actor = Actor::system(office.code.clone());
+    let pid = Uuid::now_v7();
+    store
+        .quarantine(
+            NewQuarantine {
+                via: Via::Upload,
+                office: Some("DAM-01".into()),
+                key_id: Some("k1".into()),
+                packet_id: Some(pid),
+                sequence: Some(7),
+                reason_code: "validation",
+                reason: "birth date in the future".into(),
+                bytes: vec![1, 2, 3],
+            },
+            &actor,
+        )
+        .await
+        .unwrap();
+    let answer = store
+        .central_receipts("k1", &[pid, Uuid::now_v7()])
+        .await
+        .unwrap();
+    assert_eq!(
+        answer,
+        vec![Receipt {
+            packet_id: pid,
+            outcome: ReceiptOutcome::Quarantined,
+            national_number: None,
+            reason_code: Some("validation".into()),
+        }]
+    );
+    assert!(
+        store
+            .central_receipts("k2", &[pid])
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

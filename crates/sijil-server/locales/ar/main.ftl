@@ -529,3 +529,5 @@ receipt-new = سُجّل في المركز شخصاً جديداً برقم
 receipt-review = أُحيل إلى المراجعة في المركز
 receipt-quarantined = حُجز في المركز:
 person-central = في المركز
+receipt-pending = بانتظار جواب المركز
+reason-out-of-scope = خارج نطاق الجهاز (لم يُسمح له بهذا النوع من الحزم)

@@ -524,3 +524,5 @@ receipt-new = registered at the central as a new person,
 receipt-review = sent to review at the central
 receipt-quarantined = quarantined at the central:
 person-central = At the central
+receipt-pending = awaiting the central's answer
+reason-out-of-scope = Outside the device's scope (not allowed this kind of packet)

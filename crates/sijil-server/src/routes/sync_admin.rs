@@ -30,23 +30,50 @@ pub(super) async fn devices<S: Store>(
     Ok(Json(central(&state)?.store.devices().await?))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ScopeQuery {
+    /// Packet kinds the device may submit, comma-separated (`register`); empty: none.
+    scope: Option<String>,
+}
+
+/// `POST …/devices/{key}/approve|revoke|scope[?scope=register]`: an approval may set the
+/// scope too; `scope` sets only the scope.
 pub(super) async fn decide_device<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
     Path((key_id, decision)): Path<(String, String)>,
+    Query(q): Query<ScopeQuery>,
 ) -> Result<Json<Device>, AppError> {
     user.require(Permission::ManageOffices)?;
     let status = match decision.as_str() {
-        "approve" => DeviceStatus::Approved,
-        "revoke" => DeviceStatus::Revoked,
+        "approve" => Some(DeviceStatus::Approved),
+        "revoke" => Some(DeviceStatus::Revoked),
+        "scope" => None,
         _ => return Err(AppError::NotFound("route")),
     };
     let ctx = central(&state)?;
-    Ok(Json(
-        ctx.store
-            .decide_device(&key_id, status, &user.user.actor())
-            .await?,
-    ))
+    let actor = user.user.actor();
+    let scope = match (q.scope, status) {
+        (Some(s), Some(DeviceStatus::Approved) | None) => {
+            Some(crate::sync::parse_scope(&s).map_err(AppError::Malformed)?)
+        }
+        (None, None) => return Err(AppError::Malformed("scope: missing".into())),
+        (Some(_), _) => return Err(AppError::Malformed("scope: only with approve".into())),
+        (None, Some(_)) => None,
+    };
+    let mut device = match &scope {
+        Some(s) => ctx.store.set_device_scope(&key_id, s, &actor).await?,
+        None => ctx
+            .store
+            .device(&key_id)
+            .await?
+            .ok_or(AppError::NotFound("device"))?,
+    };
+    if let Some(status) = status {
+        device = ctx.store.decide_device(&key_id, status, &actor).await?;
+    }
+    Ok(Json(device))
 }
 
 #[derive(Deserialize)]

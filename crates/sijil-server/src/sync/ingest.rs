@@ -72,7 +72,7 @@ pub fn ingest_actor() -> Actor {
 }
 
 /// Every quarantine reason code the central writes (screens translate each one).
-pub const REASON_CODES: [&str; 16] = [
+pub const REASON_CODES: [&str; 17] = [
     "truncated",
     "malformed",
     "unsupported_version",
@@ -89,6 +89,7 @@ pub const REASON_CODES: [&str; 16] = [
     "record_exists",
     "validation",
     "registration",
+    "out_of_scope",
 ];
 
 /// A short code for a refusal (stored with the packet, translated on screens).
@@ -189,6 +190,15 @@ pub async fn ingest_packet<S: Store>(
         }
     };
     let device = device.expect("opened, so the key is known");
+    // What an administrator allowed this device to submit (checked once the packet is known to
+    // be its own). Every packet today is a registration.
+    if !super::scope_allows(&device.scope, "register") {
+        let reason = format!(
+            "the device's scope {:?} does not allow registrations",
+            device.scope
+        );
+        return quarantine(ctx, via, Some(&sealed), "out_of_scope", reason, bytes).await;
+    }
     let registration = open.into_registration();
     let record_id = registration.record.record_id.clone();
 

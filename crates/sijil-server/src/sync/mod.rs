@@ -98,6 +98,35 @@ pub fn downlink_message(body: &[u8]) -> Vec<u8> {
     m
 }
 
+/// The kinds of packet a device's scope can allow. Every packet today carries a registration;
+/// later kinds (civil events, …) are appended here.
+pub const PACKET_KINDS: [&str; 1] = ["register"];
+
+/// A device's scope as an administrator gives it: packet kinds separated by commas, each one
+/// of [`PACKET_KINDS`]; empty allows nothing (a node that only receives the downlink).
+/// Returns the normalised text.
+pub fn parse_scope(scope: &str) -> Result<String, String> {
+    let mut kinds: Vec<&str> = scope
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .collect();
+    if let Some(bad) = kinds.iter().find(|k| !PACKET_KINDS.contains(k)) {
+        return Err(format!(
+            "unknown packet kind {bad:?} in the scope (known: {})",
+            PACKET_KINDS.join(", ")
+        ));
+    }
+    kinds.sort_unstable();
+    kinds.dedup();
+    Ok(kinds.join(","))
+}
+
+/// Whether a device's stored scope allows packets of `kind`.
+pub fn scope_allows(scope: &str, kind: &str) -> bool {
+    scope.split(',').map(str::trim).any(|k| k == kind)
+}
+
 /// The signed message of a receipts answer (domain-separated like [`downlink_message`]).
 pub fn receipts_message(body: &[u8]) -> Vec<u8> {
     let mut m = b"sijil-sync receipts v1\0".to_vec();
@@ -196,4 +225,19 @@ pub async fn seed_downlink(
         )
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::{parse_scope, scope_allows};
+
+    #[test]
+    fn a_scope_names_known_packet_kinds_only_and_allows_what_it_names() {
+        assert_eq!(parse_scope(" register ,register").unwrap(), "register");
+        assert_eq!(parse_scope("").unwrap(), "");
+        assert!(parse_scope("register,issue").unwrap_err().contains("issue"));
+        assert!(scope_allows("register", "register"));
+        assert!(!scope_allows("", "register"));
+        assert!(!scope_allows("registers", "register"));
+    }
 }

@@ -187,7 +187,10 @@ mod tests {
             ("reason", &REASON_CODES),
             ("device", &["requested", "approved", "revoked"]),
             ("outbox", &["pending", "sent", "acknowledged"]),
-            ("receipt", &["linked", "new", "review", "quarantined"]),
+            (
+                "receipt",
+                &["pending", "linked", "new", "review", "quarantined"],
+            ),
         ];
         for lang in [Lang::Ar, Lang::En] {
             for (prefix, codes) in families {

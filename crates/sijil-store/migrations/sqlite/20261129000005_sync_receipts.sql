@@ -6,12 +6,13 @@
 --
 -- `outcome`: 'linked' (to a person the central already had), 'new' (a person created by this
 -- record), 'review' (an adjudicator must decide; no number is final yet), 'quarantined' (the
--- central refused the packet; `reason_code` says why). A receipt changes when the central's
+-- central refused the packet; `reason_code` says why), 'pending' (asked, not answered yet: the
+-- central is still applying it; asked again a minute later). A receipt changes when the central's
 -- answer does (a review settled, a quarantined packet released), so rows are updated in
 -- place, each change audited. Only the office side writes this table.
 CREATE TABLE sync_receipts (
     packet_id        TEXT PRIMARY KEY REFERENCES sync_outbox (packet_id),
-    outcome          TEXT NOT NULL CHECK (outcome IN ('linked', 'new', 'review', 'quarantined')),
+    outcome          TEXT NOT NULL CHECK (outcome IN ('pending', 'linked', 'new', 'review', 'quarantined')),
     -- The person's national number at the central ('linked', 'new').
     national_number  TEXT,
     reason_code      TEXT,

@@ -88,6 +88,37 @@ pub(super) async fn central_receipts(
         };
         out.push(receipt);
     }
+    // Packets refused before they were claimed (a replayed sequence, a record id already
+    // registered, failed validation, …) have no inbox entry, only their quarantine row; the
+    // header's key names the device, so a key still learns only about its own packets.
+    let mut b = QueryBuilder::<Sqlite>::new(
+        "SELECT q.packet_id, q.reason_code FROM sync_quarantine q
+         WHERE q.key_id = ",
+    );
+    b.push_bind(key_id).push(" AND q.packet_id IN (");
+    let mut sep = b.separated(", ");
+    for id in packet_ids {
+        sep.push_bind(id.to_string());
+    }
+    b.push(
+        ") AND NOT EXISTS (SELECT 1 FROM sync_inbox i WHERE i.packet_id = q.packet_id)
+         ORDER BY q.received_at",
+    );
+    let mut seen = std::collections::HashSet::new();
+    for row in b.build().fetch_all(pool).await.map_err(db)?.iter().rev() {
+        let packet_id: String = row.try_get("packet_id").map_err(db)?;
+        let packet_id =
+            Uuid::parse_str(&packet_id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // The latest refusal of a packet sent more than once.
+        if seen.insert(packet_id) {
+            out.push(Receipt {
+                packet_id,
+                outcome: ReceiptOutcome::Quarantined,
+                national_number: None,
+                reason_code: row.try_get("reason_code").map_err(db)?,
+            });
+        }
+    }
     Ok(out)
 }
 
@@ -96,12 +127,18 @@ pub(super) async fn receipts_wanted(
     recheck: OffsetDateTime,
     limit: u32,
 ) -> StoreResult<Vec<Uuid>> {
+    // Unanswered ones (`pending`) are asked again a minute later; answers that may still
+    // change (review, quarantine) at `recheck`.
+    let soon = OffsetDateTime::now_utc() - time::Duration::minutes(1);
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT o.packet_id FROM sync_outbox o LEFT JOIN sync_receipts s ON s.packet_id = o.packet_id
          WHERE o.state = 'acknowledged'
-           AND (s.packet_id IS NULL OR (s.outcome IN ('review', 'quarantined') AND s.checked_at < ?))
+           AND (s.packet_id IS NULL
+                OR (s.outcome = 'pending' AND s.checked_at < ?)
+                OR (s.outcome IN ('review', 'quarantined') AND s.checked_at < ?))
          ORDER BY s.packet_id IS NOT NULL, o.key_id, o.sequence LIMIT ?",
     )
+    .bind(ts(soon))
     .bind(ts(recheck))
     .bind(i64::from(limit))
     .fetch_all(pool)
@@ -141,6 +178,21 @@ pub(super) async fn store_receipts(
         .await
         .map_err(db)?;
         changed += done.rows_affected();
+    }
+    // Asked but not answered (the central is still applying it, or never had it): kept as
+    // `pending`, so it is asked again a little later rather than on every pass.
+    let answered: std::collections::HashSet<Uuid> = receipts.iter().map(|r| r.packet_id).collect();
+    for id in asked.iter().filter(|id| !answered.contains(id)) {
+        sqlx::query(
+            "INSERT INTO sync_receipts (packet_id, outcome, received_at, checked_at)
+             SELECT ?1, 'pending', ?2, ?2 WHERE EXISTS (SELECT 1 FROM sync_outbox WHERE packet_id = ?1)
+             ON CONFLICT (packet_id) DO NOTHING",
+        )
+        .bind(id.to_string())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     }
     for chunk in asked.chunks(MAX_ASKED) {
         let mut b = QueryBuilder::<Sqlite>::new("UPDATE sync_receipts SET checked_at = ");

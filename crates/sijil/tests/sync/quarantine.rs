@@ -188,3 +188,73 @@ async fn tampered_replayed_truncated_and_foreign_key_packets_are_quarantined_wit
         "the decision is audited"
     );
 }
+
+/// Issue 5: a device's scope is enforced. A key approved with an empty scope (it may submit
+/// nothing) has its registration quarantined as `out_of_scope`; once its scope allows
+/// registrations, releasing the packet applies it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_packet_outside_its_devices_scope_is_quarantined_as_out_of_scope() {
+    let sites = Sites::new();
+    let port = free_port();
+    let (_central, password) = start_central(&sites.central, port);
+    let api = Api::login(&format!("http://127.0.0.1:{port}"), &password.unwrap()).await;
+    let keys = api.get("/api/v1/sync/keys").await;
+    let central = CentralPublicKey::from_bytes(
+        &hex::decode(keys["hpke_public_key"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    let device = DeviceSigningKey::generate();
+    let (status, enrolled) = api
+        .post(
+            "/api/v1/sync/enrol",
+            json!({ "office": "DAM-01", "public_key": hex::encode(device.verifying_key().as_bytes()) }),
+        )
+        .await;
+    assert_eq!(status, 202, "{enrolled}");
+    let key = enrolled["key_id"].as_str().unwrap().to_owned();
+    let (status, body) = api
+        .post(
+            &format!("/api/v1/sync/devices/{key}/approve?scope=issue"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 400, "unknown kinds are refused: {body}");
+    let (status, body) = api
+        .post(
+            &format!("/api/v1/sync/devices/{key}/approve?scope="),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["scope"], "", "{body}");
+    assert_eq!(body["status"], "approved", "{body}");
+
+    let mut file = Vec::new();
+    frame(&mut file, &seal(&device, &central, 1, 2001));
+    let path = sites.central.with_file_name("scoped.pkts");
+    std::fs::write(&path, &file).unwrap();
+    let out = import(&sites.central, &path);
+    assert!(
+        out.contains("0 accepted, 0 already received, 1 quarantined"),
+        "{out}"
+    );
+    let q = api.get("/api/v1/sync/quarantine").await;
+    assert_eq!(q[0]["reason_code"], "out_of_scope", "{q}");
+
+    let (status, body) = api
+        .post(
+            &format!("/api/v1/sync/devices/{key}/scope?scope=register"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let id = q[0]["id"].as_str().unwrap();
+    let (status, body) = api
+        .post(
+            &format!("/api/v1/sync/quarantine/{id}/resolve"),
+            json!({ "resolution": "release", "note": "scope widened" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["retry"]["status"], "accepted", "{body}");
+}
