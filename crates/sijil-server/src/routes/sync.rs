@@ -375,8 +375,12 @@ pub(super) async fn receipts<S: Store>(
         .store
         .central_receipts(&req.key_id, &req.packet_ids)
         .await?;
-    let body = serde_json::to_vec(&ReceiptsBody { receipts }).expect("serialises");
-    let sig = ctx.central().expect("central").sign_receipts(&body);
+    let answer = serde_json::to_vec(&ReceiptsBody { receipts }).expect("serialises");
+    let sig = ctx
+        .central()
+        .expect("central")
+        .sign_receipts(&body, &answer);
+    let body = answer;
     let mut resp = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
     resp.headers_mut()
         .insert(SIGNATURE_HEADER, HeaderValue::from_str(&sig).expect("hex"));

@@ -98,10 +98,13 @@ pub struct ReceiptsRequest {
     pub key_id: String,
     /// Its packets (at most 1,000).
     pub packet_ids: Vec<Uuid>,
+    /// Fresh for each question: the answer's signature covers the question, so with this an
+    /// old answer cannot pass for a new one.
+    pub nonce: Uuid,
 }
 
 /// The central's answer, signed with its downlink key over
-/// [`super::receipts_message`].
+/// [`super::receipts_message`] (the question and the answer).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReceiptsBody {
     /// One receipt per packet the central holds (applied or quarantined).

@@ -63,9 +63,13 @@ impl CentralKeys {
         hex::encode(self.downlink.sign(&downlink_message(body)).to_bytes())
     }
 
-    /// Signs an answer to a node's question for receipts.
-    pub fn sign_receipts(&self, body: &[u8]) -> String {
-        hex::encode(self.downlink.sign(&receipts_message(body)).to_bytes())
+    /// Signs an answer to a node's question for receipts (bound to the question).
+    pub fn sign_receipts(&self, question: &[u8], answer: &[u8]) -> String {
+        hex::encode(
+            self.downlink
+                .sign(&receipts_message(question, answer))
+                .to_bytes(),
+        )
     }
 }
 
@@ -128,9 +132,13 @@ pub fn scope_allows(scope: &str, kind: &str) -> bool {
 }
 
 /// The signed message of a receipts answer (domain-separated like [`downlink_message`]).
-pub fn receipts_message(body: &[u8]) -> Vec<u8> {
+pub fn receipts_message(question: &[u8], answer: &[u8]) -> Vec<u8> {
+    // The question (with its fresh nonce) is part of what is signed, so an older answer
+    // cannot be replayed for a newer question (a stale "review" for a record settled since).
     let mut m = b"sijil-sync receipts v1\0".to_vec();
-    m.extend_from_slice(body);
+    m.extend_from_slice(&(question.len() as u64).to_be_bytes());
+    m.extend_from_slice(question);
+    m.extend_from_slice(answer);
     m
 }
 

@@ -272,17 +272,18 @@ pub async fn pull_receipts(ctx: &SyncContext, client: &CentralClient) -> Result<
         let body = serde_json::to_vec(&ReceiptsRequest {
             key_id: node.device.id().to_string(),
             packet_ids: asked.clone(),
+            nonce: Uuid::now_v7(),
         })
         .expect("serialises");
         let sig = hex::encode(node.device.sign_request(&body).to_bytes());
-        let (answer, sig) = client.receipts(body, &sig).await?;
+        let (answer, sig) = client.receipts(body.clone(), &sig).await?;
         let sig: [u8; 64] = hex::decode(&sig)
             .ok()
             .and_then(|s| s.try_into().ok())
             .ok_or(SyncError::BadReceipts)?;
         verifying
             .verify(
-                &receipts_message(&answer),
+                &receipts_message(&body, &answer),
                 &ed25519_dalek::Signature::from_bytes(&sig),
             )
             .map_err(|_| SyncError::BadReceipts)?;
@@ -293,7 +294,7 @@ pub async fn pull_receipts(ctx: &SyncContext, client: &CentralClient) -> Result<
             .store
             .store_receipts(&asked, &answer.receipts, &actor)
             .await?;
-        // Packets the central has not finished are asked again on a later pass.
+        // Packets the central has not finished are asked again a minute later.
         if answered < asked.len() {
             break;
         }

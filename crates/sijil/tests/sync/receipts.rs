@@ -109,7 +109,7 @@ async fn a_person_the_central_already_has_shows_the_central_number_at_the_office
     // Unsigned questions get nothing at the central.
     let resp = reqwest::Client::new()
         .post(format!("{}/api/v1/sync/receipts", p.central_api.base))
-        .json(&json!({ "key_id": "00", "packet_ids": [] }))
+        .json(&json!({ "key_id": "00", "packet_ids": [], "nonce": "0190b2c4-0000-7000-8000-000000000000" }))
         .send()
         .await
         .unwrap();
