@@ -159,6 +159,19 @@ impl Api {
         resp.json().await.unwrap()
     }
 
+    /// A web page, with the same session as a cookie.
+    pub async fn page(&self, path: &str) -> String {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("sijil_session={}", self.token))
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "GET {path}: {}", resp.status());
+        resp.text().await.unwrap()
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         let resp = self
             .client

@@ -98,6 +98,16 @@ async fn a_person_the_central_already_has_shows_the_central_number_at_the_office
         "{linked}"
     );
 
+    // Shown where clerks look: the person page and the sync page at the office.
+    let person = at_office["person_id"].as_str().unwrap();
+    let page = p.office_api.page(&format!("/people/{person}")).await;
+    assert!(
+        page.contains(&central_number),
+        "the person page shows the central's number"
+    );
+    let page = p.office_api.page("/sync").await;
+    assert!(page.contains(&central_number) && page.contains(&local_number));
+
     let new = receipt(&p.office_api, "DAM-01-R-2").await.unwrap();
     assert_eq!(new["outcome"], "new", "{new}");
     let new_number = new["national_number"].as_str().unwrap();
