@@ -316,6 +316,9 @@ pub(super) struct DownlinkQuery {
     since: i64,
 }
 
+/// How often a downlink request may make the central look for changed document lists.
+const LISTS_REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// `GET /api/v1/sync/downlink?since=N`: entries after version N, signed with the central's
 /// downlink key (`Sijil-Signature`, hex Ed25519 over the body).
 pub(super) async fn downlink<S: Store>(
@@ -325,6 +328,11 @@ pub(super) async fn downlink<S: Store>(
 ) -> Result<Response, AppError> {
     let ctx = central(&state)?;
     record_node_contact(ctx, &headers).await?;
+    // Lists change with the registry (a card reported stolen, an alert lifted); publishing on
+    // demand, at most every few seconds, needs no hook in every place that changes them.
+    if let Err(e) = crate::sync::lists::publish(&state, LISTS_REFRESH).await {
+        tracing::warn!(error = %e, "the document lists could not be published");
+    }
     let entries = ctx.store.downlink_since(q.since.max(0), 500).await?;
     let body = serde_json::to_vec(&DownlinkBody { entries }).expect("serialises");
     let sig = ctx.central().expect("central").sign(&body);

@@ -12,6 +12,7 @@
 
 pub mod client;
 pub mod ingest;
+pub mod lists;
 pub mod office;
 
 use std::{collections::HashMap, path::Path, sync::Arc};
@@ -120,6 +121,8 @@ pub struct SyncContext {
     pub(crate) ingest_lock: Mutex<()>,
     /// One request at a time per upload (a retry may arrive while a cut one is still read).
     pub(crate) upload_locks: std::sync::Mutex<HashMap<Uuid, Arc<Mutex<()>>>>,
+    /// The document lists: published at the central, received and held at a node.
+    pub lists: lists::Lists,
 }
 
 impl SyncContext {
@@ -130,7 +133,14 @@ impl SyncContext {
             mode,
             ingest_lock: Mutex::new(()),
             upload_locks: std::sync::Mutex::default(),
+            lists: lists::Lists::default(),
         }
+    }
+
+    /// The same context with `lists` (at a node, e.g. writing received lists as files).
+    pub fn with_lists(mut self, lists: lists::Lists) -> Self {
+        self.lists = lists;
+        self
     }
 
     /// The central's keys, if this is the central.

@@ -324,6 +324,7 @@ pub async fn pull_downlink(ctx: &SyncContext, client: &CentralClient) -> Result<
         ctx.store
             .set_sync_setting(SETTING_DOWNLINK_VERSION, &top.to_string(), &actor)
             .await?;
+        super::lists::take_entries(&ctx.lists, &entries);
     }
     Ok(entries.len())
 }

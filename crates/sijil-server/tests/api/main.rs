@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod documents;
 mod events;
+mod lists;
 mod records;
 mod resolution;
 mod roles;

@@ -52,8 +52,8 @@ impl SyncStore for SqliteStore {
     async fn store_downlink(&self, entries: &[DownlinkEntry], actor: &Actor) -> StoreResult<()> {
         office::store_downlink(self, entries, actor).await
     }
-    async fn downlink_received(&self) -> StoreResult<Vec<DownlinkEntry>> {
-        office::downlink_received(&self.reader).await
+    async fn latest_received(&self, kind: &str) -> StoreResult<Option<DownlinkEntry>> {
+        office::latest_received(&self.reader, kind).await
     }
 
     async fn request_device(&self, device: NewDevice, actor: &Actor) -> StoreResult<Device> {
@@ -146,5 +146,8 @@ impl SyncStore for SqliteStore {
     }
     async fn downlink_since(&self, version: i64, limit: u32) -> StoreResult<Vec<DownlinkEntry>> {
         central::downlink_since(&self.reader, version, limit).await
+    }
+    async fn latest_published(&self, kind: &str) -> StoreResult<Option<DownlinkEntry>> {
+        central::latest_published(&self.reader, kind).await
     }
 }
