@@ -86,6 +86,12 @@ impl CentralPublicKeys {
     }
 }
 
+/// What a downlink answer is sealed with besides the device's key: the question it answers, so
+/// an answer cannot be passed off as the answer to another request or another node.
+pub fn downlink_context(since: i64, key_id: &str) -> Vec<u8> {
+    format!("since={since};key={key_id}").into_bytes()
+}
+
 /// The signed message of a downlink body: domain-separated, so a downlink signature can never
 /// pass for anything else the key might sign.
 pub fn downlink_message(body: &[u8]) -> Vec<u8> {

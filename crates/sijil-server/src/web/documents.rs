@@ -205,6 +205,29 @@ struct VerifyPage {
     ctx: Ctx,
     input: String,
     result: Option<VerdictView>,
+    /// Which lists the answer rests on (an officer must know how fresh they are).
+    lists: String,
+    /// An office that has received no lists cannot verify: the form is not offered.
+    can_verify: bool,
+}
+
+fn lists_line<S: Store>(state: &AppState<S>, ctx: &Ctx) -> (String, bool) {
+    use crate::verification::ListsInUse;
+    match crate::verification::lists_in_use(state) {
+        ListsInUse::Current => (ctx.t.t("verify-lists-current"), true),
+        ListsInUse::Received {
+            revocations_at,
+            alerts_at,
+        } => (
+            ctx.t.s(
+                "verify-lists-received",
+                "at",
+                &super::person::when(revocations_at.min(alerts_at)),
+            ),
+            true,
+        ),
+        ListsInUse::None => (ctx.t.t("verify-lists-none"), false),
+    }
 }
 
 /// A verdict in the page's language.
@@ -266,14 +289,18 @@ fn verdict_view(ctx: &Ctx, v: &Verdict) -> VerdictView {
 }
 
 pub(super) async fn verify_form<S: Store>(
-    State(_): State<AppState<S>>,
+    State(state): State<AppState<S>>,
     user: WebUser,
 ) -> Result<Response, WebError> {
     user.require(Permission::ReadPerson)?;
+    let ctx = user.ctx();
+    let (lists, can_verify) = lists_line(&state, &ctx);
     html(&VerifyPage {
-        ctx: user.ctx(),
+        ctx,
         input: String::new(),
         result: None,
+        lists,
+        can_verify,
     })
 }
 
@@ -292,7 +319,14 @@ pub(super) async fn verify_submit<S: Store>(
     let verdict = crate::verification::verify(&state, &input, zone).await?;
     let ctx = user.ctx();
     let result = Some(verdict_view(&ctx, &verdict));
-    html(&VerifyPage { ctx, input, result })
+    let (lists, can_verify) = lists_line(&state, &ctx);
+    html(&VerifyPage {
+        ctx,
+        input,
+        result,
+        lists,
+        can_verify,
+    })
 }
 
 #[derive(Template)]

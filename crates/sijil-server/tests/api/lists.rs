@@ -207,6 +207,51 @@ async fn an_office_verifies_with_the_lists_it_received_and_refuses_old_or_forged
             .unwrap(),
         2
     );
+    // The alert list travels sealed to the approved node: nobody else may ask, and what the
+    // link carries does not show who is under an alert.
+    let downlink = |key: Option<String>| {
+        let mut r = Client::new().get(format!("{}/api/v1/sync/downlink?since=0", central.address));
+        if let Some(k) = key {
+            r = r.header("sijil-device-key", k);
+        }
+        r.send()
+    };
+    assert_eq!(downlink(None).await.unwrap().status(), 403);
+    let stranger = DeviceSigningKey::generate().id().to_string();
+    assert_eq!(downlink(Some(stranger)).await.unwrap().status(), 403);
+    let raw = downlink(Some(key_id.clone())).await.unwrap();
+    assert_eq!(raw.status(), 200);
+    let raw = raw.bytes().await.unwrap();
+    assert!(
+        serde_json::from_slice::<Value>(&raw).is_err(),
+        "not in clear"
+    );
+    assert!(!raw.windows(7).any(|w| w == b"entries"));
+    let device = &node.ctx.office().unwrap().device;
+    let context = sijil_server::sync::downlink_context(0, &key_id);
+    let plain = sijil_sync::downlink::open_as_device(device, &context, &raw).unwrap();
+    let plain: Value = serde_json::from_slice(&plain).unwrap();
+    let kinds: Vec<&str> = plain["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "alert").count(),
+        1,
+        "only the newest alert list: {kinds:?}"
+    );
+    assert!(
+        sijil_sync::downlink::open_as_device(
+            device,
+            &sijil_server::sync::downlink_context(1, &key_id),
+            &raw
+        )
+        .is_err(),
+        "an answer to another question does not open"
+    );
+
     office::pull_downlink(&node.ctx, &client).await.unwrap();
     let (_, verdict) = node.verify(&qr).await;
     assert_eq!(verdict["valid"], false, "{verdict}");
