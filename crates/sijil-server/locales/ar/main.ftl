@@ -230,6 +230,7 @@ action-office-create = إنشاء مكتب
 role-administrator = مدير
 role-clerk = أمين سجل
 role-auditor = مدقق
+role-adjudicator = محكّم المطابقة
 
 users-title = المستخدمون
 users-state = الحالة

@@ -225,6 +225,7 @@ action-office-create = Created an office
 role-administrator = Administrator
 role-clerk = Registrar
 role-auditor = Auditor
+role-adjudicator = Adjudicator
 
 users-title = Users
 users-state = State

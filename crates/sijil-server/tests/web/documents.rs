@@ -186,6 +186,9 @@ async fn an_office_page_says_which_lists_it_verifies_with_or_that_it_has_none() 
     state.hold_lists(HeldLists::open(&ring.trust_list().to_json(), &revocations, &alerts).unwrap());
     let page = admin.page("/verify").await;
     let line = between(&page, "id=\"lists-in-use\">", "</p>");
-    assert!(line.contains("2026-11-29") && line.contains("09:30"), "{line}");
+    assert!(
+        line.contains("2026-11-29") && line.contains("09:30"),
+        "{line}"
+    );
     assert!(page.contains("action=\"/verify\""));
 }
