@@ -146,8 +146,7 @@ impl Canvas {
     /// fine line work of a security print, here only for the look), and a hairline edge.
     pub fn stock(&mut self, seed: f32) {
         let (w, h) = (self.pixmap.width() as f32, self.pixmap.height() as f32);
-        let mut paint = Paint::default();
-        paint.shader = LinearGradient::new(
+        let shader = LinearGradient::new(
             Point::from_xy(0.0, 0.0),
             Point::from_xy(w * 0.3, h),
             vec![
@@ -158,6 +157,10 @@ impl Canvas {
             Transform::identity(),
         )
         .expect("two stops make a gradient");
+        let paint = Paint {
+            shader,
+            ..Paint::default()
+        };
         let full = PathBuilder::from_rect(Rect::from_xywh(0.0, 0.0, w, h).expect("non-empty"));
         self.pixmap.fill_path(
             &full,

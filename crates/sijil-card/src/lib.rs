@@ -41,6 +41,9 @@ pub const MAX_DPI: u32 = 600;
 /// The resolution of a card printer, and the default.
 pub const DEFAULT_DPI: u32 = 300;
 
+/// The top of the back's machine-readable zone (its white band), in millimetres from the top.
+pub const MRZ_TOP_MM: f32 = layout::MRZ_TOP;
+
 /// The gap between the two sides when both are drawn in one image, in millimetres.
 pub const SIDES_GAP_MM: f32 = 4.0;
 
