@@ -7,7 +7,7 @@ use tiny_skia::{
 };
 
 use crate::fonts::Weight;
-use crate::text::{Align, draw_line, fit_line};
+use crate::text::{Align, Base, draw_line, fit_line};
 
 /// ID-1 width (ISO/IEC 7810), in millimetres.
 pub const CARD_W: f32 = 85.60;
@@ -191,6 +191,11 @@ impl Canvas {
 
     /// Draws `text` in the box from `x` that is `w` mm wide, on the baseline `baseline` mm from
     /// the top, shrunk or cut with an ellipsis to fit the box. Returns the drawn width in mm.
+    ///
+    /// The alignment is the box's language: a box set from the right is an Arabic box, so its
+    /// paragraph is right to left whatever the value starts with (a name that opens with Latin
+    /// letters or digits stays in Arabic order, its ellipsis on the left); a box set from the
+    /// left is a Latin one; a centred box takes the direction of its text.
     pub fn text(
         &mut self,
         text: &str,
@@ -201,8 +206,14 @@ impl Canvas {
         align: Align,
     ) -> f32 {
         let s = self.scale;
+        let base = match align {
+            Align::Right => Base::Rtl,
+            Align::Left => Base::Ltr,
+            Align::Center => Base::Auto,
+        };
         let line = fit_line(
             text,
+            base,
             style.weight,
             style.size * s,
             style.min_size * s,

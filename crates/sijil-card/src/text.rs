@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use rustybuzz::{Direction, UnicodeBuffer, ttf_parser};
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Transform};
-use unicode_bidi::BidiInfo;
+use unicode_bidi::{BidiInfo, Level};
 
 use crate::fonts::{FontId, Weight, face, has_glyph};
 
@@ -29,6 +29,18 @@ pub const MAX_CHARS: usize = 160;
 
 /// The ellipsis put where a value is cut to fit its box.
 pub const ELLIPSIS: char = '…';
+
+/// The direction of a line's paragraph, which decides where neutral characters go and which
+/// end an ellipsis is put at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    /// From the first strong character (UAX #9 rules P2 and P3); left to right if none.
+    Auto,
+    /// Right to left: an Arabic box, even when its value starts with Latin letters or digits.
+    Rtl,
+    /// Left to right: a Latin box.
+    Ltr,
+}
 
 /// A glyph placed on the line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -113,31 +125,59 @@ fn is_arabic(c: char) -> bool {
         | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 
-fn font_for(c: char, weight: Weight, prev: Option<FontId>) -> FontId {
-    let arabic = FontId::arabic(weight);
-    let latin = FontId::latin(weight);
-    if is_arabic(c) {
-        return arabic;
-    }
-    if !c.is_alphabetic()
-        && let Some(p) = prev
-        && has_glyph(p, c)
-    {
-        return p;
-    }
-    if has_glyph(latin, c) || !has_glyph(arabic, c) {
-        latin
-    } else {
+/// Whether a character takes the face of the text around it (spaces, digits, punctuation).
+fn is_neutral(c: char) -> bool {
+    !c.is_alphabetic() && !is_arabic(c)
+}
+
+/// The face of a strong (non-neutral) character.
+fn strong_font(c: char, weight: Weight) -> FontId {
+    let (arabic, latin) = (FontId::arabic(weight), FontId::latin(weight));
+    if is_arabic(c) || (!has_glyph(latin, c) && has_glyph(arabic, c)) {
         arabic
+    } else {
+        latin
     }
 }
 
-/// Shapes `text` (cleaned first) on one line at `size` pixels to the em.
-pub fn shape_line(text: &str, weight: Weight, size: f32) -> ShapedLine {
-    shape_clean(clean(text), weight, size)
+/// Splits `text[run]` into font runs, in logical order. A neutral character takes the face of
+/// the character before it, or at the start of the run of the first strong character after
+/// it, when that face has it; else the Latin face (which has the most neutrals).
+fn font_runs(text: &str, run: Range<usize>, weight: Weight) -> Vec<(FontId, Range<usize>)> {
+    let chars: Vec<(usize, char)> = text[run.clone()].char_indices().collect();
+    let next_strong = chars
+        .iter()
+        .find(|(_, c)| !is_neutral(*c))
+        .map(|(_, c)| strong_font(*c, weight));
+    let mut items: Vec<(FontId, Range<usize>)> = Vec::new();
+    let mut prev = next_strong;
+    for (i, c) in chars {
+        let at = run.start + i;
+        let font = if !is_neutral(c) {
+            strong_font(c, weight)
+        } else {
+            match prev {
+                Some(p) if has_glyph(p, c) => p,
+                _ if has_glyph(FontId::latin(weight), c) => FontId::latin(weight),
+                _ => FontId::arabic(weight),
+            }
+        };
+        match items.last_mut() {
+            Some((f, r)) if *f == font => r.end = at + c.len_utf8(),
+            _ => items.push((font, at..at + c.len_utf8())),
+        }
+        prev = Some(font);
+    }
+    items
 }
 
-fn shape_clean(text: String, weight: Weight, size: f32) -> ShapedLine {
+/// Shapes `text` (cleaned first) on one line at `size` pixels to the em, its direction taken
+/// from its first strong character.
+pub fn shape_line(text: &str, weight: Weight, size: f32) -> ShapedLine {
+    shape_clean(clean(text), Base::Auto, weight, size)
+}
+
+fn shape_clean(text: String, base: Base, weight: Weight, size: f32) -> ShapedLine {
     let mut line = ShapedLine {
         rtl: false,
         runs: Vec::new(),
@@ -148,25 +188,19 @@ fn shape_clean(text: String, weight: Weight, size: f32) -> ShapedLine {
     if text.is_empty() {
         return line;
     }
-    let bidi = BidiInfo::new(&text, None);
+    let level = match base {
+        Base::Auto => None,
+        Base::Rtl => Some(Level::rtl()),
+        Base::Ltr => Some(Level::ltr()),
+    };
+    let bidi = BidiInfo::new(&text, level);
     let para = &bidi.paragraphs[0];
     line.rtl = para.level.is_rtl();
     let (levels, runs) = bidi.visual_runs(para, para.range.clone());
     let mut pen = 0.0;
     for run in runs {
         let rtl = levels[run.start].is_rtl();
-        // Split the bidi run into font runs, in logical order.
-        let mut items: Vec<(FontId, Range<usize>)> = Vec::new();
-        let mut prev = None;
-        for (i, c) in text[run.clone()].char_indices() {
-            let at = run.start + i;
-            let font = font_for(c, weight, prev);
-            match items.last_mut() {
-                Some((f, r)) if *f == font => r.end = at + c.len_utf8(),
-                _ => items.push((font, at..at + c.len_utf8())),
-            }
-            prev = Some(font);
-        }
+        let mut items = font_runs(&text, run, weight);
         if rtl {
             items.reverse();
         }
@@ -227,25 +261,27 @@ fn shape_item(
     )
 }
 
-/// Shapes `text` to fit `max_width` pixels: at `size` if it fits, else at a smaller size down
-/// to `min_size`, else cut at a character boundary with an [`ELLIPSIS`] at its logical end (the
-/// left end of Arabic text). Never wider than `max_width` unless even the ellipsis is wider.
+/// Shapes `text` in a paragraph of direction `base` to fit `max_width` pixels: at `size` if it
+/// fits, else at a smaller size down to `min_size`, else cut at a character boundary with an
+/// [`ELLIPSIS`] at its logical end (the left end of a right-to-left line). Never wider than
+/// `max_width` unless even the ellipsis is wider.
 pub fn fit_line(
     text: &str,
+    base: Base,
     weight: Weight,
     size: f32,
     min_size: f32,
     max_width: f32,
 ) -> ShapedLine {
     let text = clean(text);
-    let full = shape_clean(text.clone(), weight, size);
+    let full = shape_clean(text.clone(), base, weight, size);
     if full.width <= max_width {
         return full;
     }
     // Shrinking keeps a long name whole, down to the smallest size still legible.
     if min_size < size {
         let smaller = (size * max_width / full.width).max(min_size);
-        let line = shape_clean(text.clone(), weight, smaller);
+        let line = shape_clean(text.clone(), base, weight, smaller);
         if line.width <= max_width {
             return line;
         }
@@ -255,7 +291,7 @@ pub fn fit_line(
     let cut = |n: usize| {
         let mut s = text[..bounds[n]].trim_end().to_owned();
         s.push(ELLIPSIS);
-        shape_clean(s, weight, size)
+        shape_clean(s, base, weight, size)
     };
     // The widest prefix that fits with its ellipsis (width grows with the prefix, nearly).
     let (mut lo, mut hi) = (0, bounds.len() - 1);

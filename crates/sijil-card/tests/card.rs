@@ -9,7 +9,7 @@ use sijil_card::{
     CardData, CardError, Field, Label, MAX_DPI, MIN_DPI, MRZ_TOP_MM, Side,
     fonts::{FontId, Weight, face},
     render, render_png, side_size,
-    text::{ELLIPSIS, clean, fit_line, shape_line},
+    text::{Base, ELLIPSIS, clean, fit_line, shape_line},
 };
 use sijil_docs::{RevocationList, decode_qr_image, verify_credential};
 use tiny_skia::Pixmap;
@@ -203,16 +203,54 @@ fn bidi_controls_and_control_characters_are_removed() {
 fn a_value_too_long_for_its_box_is_shrunk_then_cut_with_an_ellipsis() {
     let long = "محمد عبد الله الحلبي ".repeat(30);
     let max = 300.0;
-    let line = fit_line(&long, Weight::Bold, 40.0, 30.0, max);
+    let line = fit_line(&long, Base::Auto, Weight::Bold, 40.0, 30.0, max);
     assert!(line.width <= max, "{} > {max}", line.width);
     assert!(line.text.ends_with(ELLIPSIS));
     assert_eq!(line.size, 30.0);
     // The ellipsis is at the logical end, the left of an Arabic line.
     assert!(line.rtl);
     // A slightly long value shrinks and stays whole.
-    let short = fit_line("محمد عبد الله الحلبي", Weight::Bold, 40.0, 30.0, 230.0);
+    let short = fit_line(
+        "محمد عبد الله الحلبي",
+        Base::Auto,
+        Weight::Bold,
+        40.0,
+        30.0,
+        230.0,
+    );
     assert!(!short.text.ends_with(ELLIPSIS) && short.width <= 230.0);
     assert!(short.size < 40.0);
+}
+
+#[test]
+fn an_arabic_box_stays_right_to_left_when_its_value_starts_with_latin() {
+    let text = "<b>x</b> محمد عبد الله";
+    assert!(
+        !shape_line(text, Weight::Regular, 40.0).rtl,
+        "auto: Latin first"
+    );
+    let line = fit_line(text, Base::Rtl, Weight::Regular, 40.0, 40.0, 10_000.0);
+    assert!(line.rtl);
+    // Right to left: the markup, read first, is at the right end and the Arabic words after it
+    // are to its left (as a browser shows it with dir="rtl"); auto would have put them right.
+    let visual: Vec<&str> = line
+        .runs
+        .iter()
+        .map(|r| line.text[r.range.clone()].trim())
+        .collect();
+    assert_eq!(visual.first(), Some(&"محمد عبد الله"), "{visual:?}");
+    assert!(line.runs[0].rtl);
+    let auto = shape_line(text, Weight::Regular, 40.0);
+    assert_eq!(auto.text[auto.runs[0].range.clone()].trim(), "<b>x</b>");
+    // Cut, the ellipsis ends the line on the left.
+    let cut = fit_line(text, Base::Rtl, Weight::Regular, 40.0, 40.0, 150.0);
+    assert!(cut.text.ends_with(ELLIPSIS));
+    let first = &cut.runs[0];
+    assert!(
+        cut.text[first.range.clone()].contains(ELLIPSIS),
+        "{:?}",
+        cut.runs
+    );
 }
 
 #[test]
