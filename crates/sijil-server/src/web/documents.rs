@@ -21,7 +21,7 @@ use sijil_store::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Ctx, WebError, WebUser, forms::FormData, html};
+use super::{Ctx, WebError, WebUser, card_image, forms::FormData, html};
 use crate::{AppError, AppState, issuance};
 
 fn parse_id(id: &str) -> Result<Uuid, WebError> {
@@ -155,6 +155,20 @@ pub(super) async fn page<S: Store>(
         ctx,
     };
     html(&page)
+}
+
+/// The card drawn as a PNG image for print (see [`super::card_image`] for the query).
+pub(super) async fn card_png<S: Store>(
+    State(state): State<AppState<S>>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<card_image::CardQuery>,
+) -> Result<Response, WebError> {
+    user.require(Permission::ReadPerson)?;
+    let id = parse_id(&id)?;
+    let (side, dpi) = q.parse()?;
+    let png = card_image::card_png(&state.store, id, &user.user.actor(), side, dpi).await?;
+    Ok(card_image::png_response(png))
 }
 
 /// The card's QR code as SVG, for the card view's `<img>`.

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod browser;
+mod card_image;
 mod documents;
 mod flows;
 mod resolution;
