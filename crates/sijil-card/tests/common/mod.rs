@@ -4,9 +4,8 @@
 
 use ed25519_dalek::SigningKey;
 use sijil_card::{CardData, Field, Label};
-use sijil_core::{NationalNumber, PartialDate, Sex};
-use sijil_docs::{CardClaims, CredentialId, KeyId, KeyUsage, PersonName, TrustList, TrustedKey};
-use time::{OffsetDateTime, macros::date, macros::datetime};
+use sijil_docs::{CardClaims, KeyId, KeyUsage, TrustList, TrustedKey};
+use time::{OffsetDateTime, macros::datetime};
 
 pub fn key() -> SigningKey {
     SigningKey::from_bytes(&[7; 32])
@@ -32,26 +31,7 @@ pub fn trust() -> TrustList {
 }
 
 pub fn claims() -> CardClaims {
-    CardClaims {
-        issuer: "https://id.sijil.example".into(),
-        credential_id: CredentialId::new(*b"\x93\x7a\x2b\x4c\x5d\x7e\x8f\x90").unwrap(),
-        document_number: "A12345678".into(),
-        national_number: NationalNumber::from_parts(1, 2, 123_456).unwrap(),
-        name_ar: PersonName {
-            first: "محمد".into(),
-            father: "عبد الله".into(),
-            family: "الحلبي".into(),
-        },
-        name_latin: Some("Mohammad Abdullah Al-Halabi".into()),
-        mother_name_ar: Some("فاطمة الزهراء الشامي".into()),
-        birth_date: PartialDate::parse_unchecked("1985-03-17").unwrap(),
-        birth_place_ar: Some("دمشق".into()),
-        sex: Some(Sex::Male),
-        registry_ar: Some("دمشق - الميدان 245".into()),
-        nationality: "SYR".into(),
-        issued_on: date!(2026 - 11 - 29),
-        expires_on: date!(2036 - 11 - 28),
-    }
+    CardClaims::specimen()
 }
 
 /// The card for [`claims`], labelled as the server labels it.

@@ -74,11 +74,7 @@ pub(crate) async fn card_png<S: Store>(
     let person = store.person(doc.person_id, actor).await?.person;
     let v = &person.view;
     let text = |o: &Option<String>| o.clone().unwrap_or_default();
-    let name = sijil_docs::PersonName {
-        first: text(&v.first_name),
-        father: text(&v.father_name),
-        family: text(&v.family_name),
-    };
+    let name = issuance::printed_name(v);
     let sex = v
         .sex
         .map(|s| format!("{} / {}", Tr(Lang::Ar).code("sex", s.code()), s.code()))

@@ -101,11 +101,7 @@ pub(super) async fn page<S: Store>(
     let t = ctx.t;
     let v = &person.view;
     let text = |o: &Option<String>| o.clone().unwrap_or_default();
-    let name = sijil_docs::PersonName {
-        first: text(&v.first_name),
-        father: text(&v.father_name),
-        family: text(&v.family_name),
-    };
+    let name = issuance::printed_name(v);
     let mut rows = vec![
         (
             t.t("card-birth-date"),

@@ -2,10 +2,10 @@
 //! ID-1 size, its QR code reads back to the card's signed credential, it is never cached, and
 //! downloading it is a read of the person that the audit log records.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use sijil_docs::decode_qr_image;
 
-use crate::helpers::{person, spawn_app};
+use crate::helpers::spawn_app;
 
 fn png_size(png: &[u8]) -> (u32, u32) {
     let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
@@ -16,22 +16,8 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 async fn an_issued_card_downloads_as_a_png_whose_code_is_its_credential() {
     let app = spawn_app().await;
     let clerk = app.user_with_role("clerk.one", "clerk").await;
-    let reg: Value = app
-        .register(&clerk, person("سامر", "M", "1990-04-12"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (reg, card) = app.person_with_card(&clerk).await;
     let person_id = reg["person_id"].as_str().unwrap();
-    let r = app
-        .post(
-            &format!("/api/v1/persons/{person_id}/id-card"),
-            &clerk,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-    let card: Value = r.json().await.unwrap();
     let doc_id = card["id"].as_str().unwrap();
     let path = format!("/api/v1/documents/{doc_id}/card.png");
 
@@ -78,23 +64,7 @@ async fn an_issued_card_downloads_as_a_png_whose_code_is_its_credential() {
 async fn a_card_image_is_refused_for_bad_options_strangers_and_unknown_documents() {
     let app = spawn_app().await;
     let clerk = app.user_with_role("clerk.one", "clerk").await;
-    let reg: Value = app
-        .register(&clerk, person("سامر", "M", "1990-04-12"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let person_id = reg["person_id"].as_str().unwrap();
-    let card: Value = app
-        .post(
-            &format!("/api/v1/persons/{person_id}/id-card"),
-            &clerk,
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (_, card) = app.person_with_card(&clerk).await;
     let path = format!(
         "/api/v1/documents/{}/card.png",
         card["id"].as_str().unwrap()

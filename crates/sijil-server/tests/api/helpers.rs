@@ -137,6 +137,27 @@ impl TestApp {
         self.token(username, password).await
     }
 
+    /// Registers a person (a man born 1990-04-12) and issues an ID card for them; returns the
+    /// registration's answer and the card.
+    pub async fn person_with_card(&self, token: &str) -> (Value, Value) {
+        let reg: Value = self
+            .register(token, person("سامر", "M", "1990-04-12"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let person_id = reg["person_id"].as_str().unwrap();
+        let r = self
+            .post(
+                &format!("/api/v1/persons/{person_id}/id-card"),
+                token,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        (reg, r.json().await.unwrap())
+    }
+
     pub async fn register(&self, token: &str, record: Value) -> Response {
         self.post("/api/v1/records", token, &json!({ "record": record, "evidence": [{ "kind": "family_booklet", "reference": "FB-1" }] }))
             .await

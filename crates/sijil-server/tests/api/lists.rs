@@ -19,7 +19,7 @@ use sijil_server::{
 use sijil_store::{NewOffice, SyncStore, sqlite::SqliteStore};
 use sijil_sync::DeviceSigningKey;
 
-use crate::helpers::{TestApp, person, spawn_central};
+use crate::helpers::{TestApp, spawn_central};
 
 struct Office {
     address: String,
@@ -106,22 +106,7 @@ fn finding_codes(verdict: &Value) -> Vec<String> {
 }
 
 async fn issued_card(central: &TestApp, clerk: &str) -> (String, String, String) {
-    let reg: Value = central
-        .register(clerk, person("سامر", "M", "1990-04-12"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let person_id = reg["person_id"].as_str().unwrap();
-    let r = central
-        .post(
-            &format!("/api/v1/persons/{person_id}/id-card"),
-            clerk,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-    let card: Value = r.json().await.unwrap();
+    let (reg, card) = central.person_with_card(clerk).await;
     (
         card["id"].as_str().unwrap().to_owned(),
         card["credential"].as_str().unwrap().to_owned(),
