@@ -8,7 +8,7 @@ use time::{Date, OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
 use super::{
-    SqliteStore, access::entry, append_audit, commit_audited, db, parse_ts, rows::uuid, ts,
+    SqliteStore, access::entry, append_audit, commit_audited, db, merged, parse_ts, rows::uuid, ts,
 };
 use crate::{
     Actor, StoreError, StoreResult,
@@ -145,13 +145,17 @@ pub(super) async fn insert(
             "the date of expiry must come after the date of issue".into(),
         ));
     }
-    let person: Option<i64> = sqlx::query_scalar("SELECT 1 FROM persons WHERE id = ?")
-        .bind(new.person_id.to_string())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?;
-    if person.is_none() {
-        return Err(StoreError::NotFound("person"));
+    let person: Option<Option<String>> =
+        sqlx::query_scalar("SELECT merged_into FROM persons WHERE id = ?")
+            .bind(new.person_id.to_string())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    match person {
+        None => return Err(StoreError::NotFound("person")),
+        // A merged-away number is kept only to be recognised: documents go to the survivor.
+        Some(Some(_)) => return Err(merged::merged_away(conn, new.person_id).await),
+        Some(None) => {}
     }
     let number = next_number(conn, new.kind).await?;
     let printed = print
@@ -229,12 +233,14 @@ pub(super) async fn issue(
     Ok(doc)
 }
 
+/// The documents of a person and of everyone merged into them, newest first: one person
+/// holds them all (so a new card replaces a card issued to a merged-away number too).
 async fn of_person(conn: &mut SqliteConnection, person: Uuid) -> StoreResult<Vec<Document>> {
-    let rows = sqlx::query("SELECT * FROM documents WHERE person_id = ? ORDER BY id DESC")
-        .bind(person.to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
+    let lineage = merged::lineage(conn, person).await?;
+    let mut b = sqlx::QueryBuilder::new("SELECT * FROM documents WHERE person_id IN ");
+    merged::push_ids(&mut b, &lineage);
+    b.push(" ORDER BY id DESC");
+    let rows = b.build().fetch_all(&mut *conn).await.map_err(db)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         out.push(document_row(conn, row).await?);
