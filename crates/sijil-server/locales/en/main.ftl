@@ -526,3 +526,4 @@ person-merged-kept = This national number is kept and is never given to anyone e
 person-merged-from = Merged from
 person-merged-from-hint = These persons were found to be this person. Their national numbers are kept; their events and documents are shown here, each marked.
 person-from-merged = from merged
+document-error-merged = This person was merged into another: issue documents to that person.

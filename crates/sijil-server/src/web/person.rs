@@ -399,9 +399,12 @@ pub(super) async fn page<S: Store>(
         (_, Some("conflict"), _, _) => t.t("decision-undo-conflict"),
         (_, Some(_), _, _) => t.t("decision-undo-reason-needed"),
         (_, _, Some(flag), _) => t.code("adjudicate-done", flag),
-        (_, _, _, Some(code @ ("incomplete" | "step" | "second-officer" | "note-needed"))) => {
-            t.t(&format!("document-error-{code}"))
-        }
+        (
+            _,
+            _,
+            _,
+            Some(code @ ("incomplete" | "step" | "second-officer" | "note-needed" | "merged")),
+        ) => t.t(&format!("document-error-{code}")),
         _ => String::new(),
     };
     let page = person_page(

@@ -94,6 +94,13 @@ async fn the_survivor_of_a_merge_shows_the_events_and_documents_of_the_merged_pe
         )
         .await;
     assert_eq!(r.status(), 409);
+    let r = app
+        .post(&format!("/api/v1/persons/{b}/id-card"), &admin, &json!({}))
+        .await;
+    assert_eq!(r.status(), 409);
+    let body: Value = r.json().await.unwrap();
+    let a_number = seen["national_number"].as_str().unwrap();
+    assert!(body.to_string().contains(a_number), "{body}");
 
     // Undone: apart again.
     let r = app

@@ -77,6 +77,16 @@ async fn a_merged_persons_events_show_on_the_survivors_page_marked_until_the_mer
     assert!(!html.contains("id=\"ev-kind\"") && !html.contains("/id-card\""));
     let english = admin.page(&format!("{b_page}?lang=en")).await;
     assert!(english.contains("is kept and is never given to anyone else"));
+    // A card asked for anyway (an old form) is refused with the reason, and nothing issued.
+    let r = clerk
+        .submit(&a_page, &format!("{b_page}/id-card"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let back = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.ends_with("document_error=merged"), "{back}");
+    let html = clerk.page(&back).await;
+    assert!(html.contains("دُمج هذا الشخص في شخص آخر"), "{html}");
+    assert!(!clerk.page(&a_page).await.contains("href=\"/documents/"));
 
     // Undone from the survivor's page: apart again.
     let html = admin.page(&a_page).await;
