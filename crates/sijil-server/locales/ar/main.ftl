@@ -532,3 +532,6 @@ person-merged-from = مدموج من
 person-merged-from-hint = تبيّن أن هؤلاء الأشخاص هم هذا الشخص نفسه. أرقامهم الوطنية محفوظة، ووقائعهم ووثائقهم معروضة هنا، وكلٌّ منها معلَّم.
 person-from-merged = من شخص مدموج
 document-error-merged = دُمج هذا الشخص في شخص آخر: أصدِر الوثائق لذلك الشخص.
+person-merged-decision = القرار
+person-merged-decided-by = متخذ القرار
+person-records-none = لا سجلات مصدرية مرتبطة بهذا الشخص الآن.

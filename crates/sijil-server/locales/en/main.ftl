@@ -527,3 +527,6 @@ person-merged-from = Merged from
 person-merged-from-hint = These persons were found to be this person. Their national numbers are kept; their events and documents are shown here, each marked.
 person-from-merged = from merged
 document-error-merged = This person was merged into another: issue documents to that person.
+person-merged-decision = Decision
+person-merged-decided-by = Decided by
+person-records-none = No source record is linked to this person now.
