@@ -291,6 +291,10 @@ pub struct AlertRecord {
     /// When it was lifted, if it was.
     #[serde(with = "time::serde::rfc3339::option")]
     pub lifted_at: Option<OffsetDateTime>,
+    /// When the alerted number's person was merged into another: the survivor's national
+    /// number. The alert holds the survivor too (a card issued to them after the merge
+    /// carries only their number), so published alert lists name both numbers.
+    pub survivor_number: Option<String>,
 }
 
 /// Storage of documents, applications and alerts. Every write is audited in its transaction.

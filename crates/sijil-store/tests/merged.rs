@@ -250,6 +250,15 @@ async fn a_survivor_holds_the_events_documents_and_alerts_of_everyone_merged_int
         Err(StoreError::Conflict(_))
     ));
 
+    // B's alert names A too, for the lists checkpoints receive.
+    let alerts = store.active_alerts().await.unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].national_number, b_number.as_str());
+    assert_eq!(
+        alerts[0].survivor_number.as_deref(),
+        Some(a_number.as_str())
+    );
+
     // B's alert holds A's passport application.
     let app = store.apply_passport(a, &actor).await.unwrap();
     let checked = store
@@ -285,6 +294,8 @@ async fn a_survivor_holds_the_events_documents_and_alerts_of_everyone_merged_int
     );
     let a_docs = store.documents_of(a, &actor).await.unwrap();
     assert!(a_docs.iter().all(|doc| doc.id != b_card.id));
+    let alerts = store.active_alerts().await.unwrap();
+    assert_eq!(alerts[0].survivor_number, None);
     let b_seen = store.person(b, &actor).await.unwrap();
     assert_eq!(b_seen.person.merged_into, None);
     assert_eq!(

@@ -3,6 +3,7 @@
 //! documents of the merged-away person come with the survivor's; an undone merge parts them.
 
 use serde_json::{Value, json};
+use sijil_docs::{AlertList, TrustList};
 
 use crate::helpers::{TestApp, person, spawn_app};
 
@@ -102,6 +103,25 @@ async fn the_survivor_of_a_merge_shows_the_events_and_documents_of_the_merged_pe
     let a_number = seen["national_number"].as_str().unwrap();
     assert!(body.to_string().contains(a_number), "{body}");
 
+    // An alert on B's number reaches checkpoints under A's number too (A's card after the
+    // merge carries only A's number).
+    let r = app
+        .post(
+            "/api/v1/alerts",
+            &admin,
+            &json!({ "national_number": b_number, "code": "wanted" }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let listed = json_of(&app, "/api/v1/alerts", &admin).await;
+    assert_eq!(listed[0]["survivor_number"], seen["national_number"]);
+    let trust = app.get("/api/v1/lists/trust-list.json", &admin).await;
+    let trust = TrustList::from_json(&trust.text().await.unwrap()).unwrap();
+    let cose = app.get("/api/v1/lists/alerts.cose", &admin).await;
+    let alerts = AlertList::open(&cose.bytes().await.unwrap(), &trust).unwrap();
+    assert_eq!(alerts.for_person(a_number).len(), 1);
+    assert_eq!(alerts.for_person(&b_number).len(), 1);
+
     // Undone: apart again.
     let r = app
         .post(
@@ -120,4 +140,8 @@ async fn the_survivor_of_a_merge_shows_the_events_and_documents_of_the_merged_pe
     assert_eq!(events, json!([]));
     let docs = json_of(&app, &format!("/api/v1/persons/{a}/documents"), &admin).await;
     assert_eq!(docs, json!([]));
+    let cose = app.get("/api/v1/lists/alerts.cose", &admin).await;
+    let alerts = AlertList::open(&cose.bytes().await.unwrap(), &trust).unwrap();
+    assert!(alerts.for_person(a_number).is_empty());
+    assert_eq!(alerts.for_person(&b_number).len(), 1);
 }

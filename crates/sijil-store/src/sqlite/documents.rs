@@ -355,7 +355,31 @@ fn alert(row: &SqliteRow) -> StoreResult<AlertRecord> {
             .as_deref()
             .map(parse_ts)
             .transpose()?,
+        survivor_number: None,
     })
+}
+
+/// Fills [`AlertRecord::survivor_number`] when the alerted number was merged away.
+async fn with_survivor(
+    conn: &mut SqliteConnection,
+    mut a: AlertRecord,
+) -> StoreResult<AlertRecord> {
+    let holder: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, merged_into FROM persons WHERE national_number = ?")
+            .bind(&a.national_number)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    if let Some((id, Some(_))) = holder {
+        let to = merged::survivor(conn, uuid(&id)?).await?;
+        let number: String = sqlx::query_scalar("SELECT national_number FROM persons WHERE id = ?")
+            .bind(to.to_string())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
+        a.survivor_number = Some(number);
+    }
+    Ok(a)
 }
 
 /// The codes of alerts on a national number that are not lifted.
@@ -417,7 +441,7 @@ pub(super) async fn add_alert(
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
-    let out = alert(&row)?;
+    let out = with_survivor(&mut tx, alert(&row)?).await?;
     tx.commit().await.map_err(db)?;
     Ok(out)
 }
@@ -444,9 +468,24 @@ pub(super) async fn lift_alert(s: &SqliteStore, id: Uuid, actor: &Actor) -> Stor
 }
 
 pub(super) async fn active_alerts(s: &SqliteStore) -> StoreResult<Vec<AlertRecord>> {
-    let rows = sqlx::query("SELECT * FROM alerts WHERE lifted_at IS NULL ORDER BY national_number")
-        .fetch_all(&s.reader)
-        .await
-        .map_err(db)?;
-    rows.iter().map(alert).collect()
+    let mut conn = s.reader.acquire().await.map_err(db)?;
+    // Only alerts whose number was merged away need a second look (for the survivor).
+    let rows = sqlx::query(
+        "SELECT a.*, p.merged_into IS NOT NULL AS merged FROM alerts a
+         LEFT JOIN persons p ON p.national_number = a.national_number
+         WHERE a.lifted_at IS NULL ORDER BY a.national_number",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let a = alert(row)?;
+        if row.try_get::<Option<bool>, _>("merged").map_err(db)? == Some(true) {
+            out.push(with_survivor(&mut conn, a).await?);
+        } else {
+            out.push(a);
+        }
+    }
+    Ok(out)
 }
