@@ -251,6 +251,11 @@ pub async fn current_alerts<S: Store>(store: &S) -> Result<AlertList, AppError> 
     let now = OffsetDateTime::now_utc();
     let mut list = AlertList::new(version(now), now);
     for alert in store.active_alerts().await? {
+        // An alert on a merged-away number holds the survivor too: a checkpoint reading the
+        // survivor's card must see it.
+        if let Some(survivor) = alert.survivor_number {
+            list.add(survivor, alert.code.clone());
+        }
         list.add(alert.national_number, alert.code);
     }
     Ok(list)

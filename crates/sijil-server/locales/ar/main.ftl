@@ -524,3 +524,14 @@ home-sync-waiting = تسجيلات بانتظار الإرسال
 home-sync-sent = أُرسلت وتنتظر الإقرار
 home-sync-open = افتح صفحة المزامنة
 home-sync-none = هذا الخادم لا يتزامن مع المكاتب.
+
+# الأشخاص المدموجون في غيرهم
+person-merged-by = القرار:
+person-merged-kept = يبقى هذا الرقم الوطني محفوظًا ولا يُعطى لأحد غيره أبدًا؛ تظهر وقائعه ووثائقه في صفحة الشخص الذي دُمج فيه.
+person-merged-from = مدموج من
+person-merged-from-hint = تبيّن أن هؤلاء الأشخاص هم هذا الشخص نفسه. أرقامهم الوطنية محفوظة، ووقائعهم ووثائقهم معروضة هنا، وكلٌّ منها معلَّم.
+person-from-merged = من شخص مدموج
+document-error-merged = دُمج هذا الشخص في شخص آخر: أصدِر الوثائق لذلك الشخص.
+person-merged-decision = القرار
+person-merged-decided-by = متخذ القرار
+person-records-none = لا سجلات مصدرية مرتبطة بهذا الشخص الآن.

@@ -519,3 +519,14 @@ home-sync-waiting = registrations waiting to be sent
 home-sync-sent = sent, awaiting acknowledgement
 home-sync-open = Open the sync page
 home-sync-none = This server does not sync with offices.
+
+# Persons merged into others (issues 3 and 4 follow-up)
+person-merged-by = Decision:
+person-merged-kept = This national number is kept and is never given to anyone else; its events and documents are shown on the person it was merged into.
+person-merged-from = Merged from
+person-merged-from-hint = These persons were found to be this person. Their national numbers are kept; their events and documents are shown here, each marked.
+person-from-merged = from merged
+document-error-merged = This person was merged into another: issue documents to that person.
+person-merged-decision = Decision
+person-merged-decided-by = Decided by
+person-records-none = No source record is linked to this person now.

@@ -46,6 +46,8 @@ fn step_error(e: AppError) -> Result<&'static str, WebError> {
     match e {
         AppError::Conflict(m) if m.contains("second officer") => Ok("second-officer"),
         AppError::Conflict(m) if m.contains("note") => Ok("note-needed"),
+        // The store refuses documents for a merged-away person (they go to the survivor).
+        AppError::Conflict(m) if m.contains("was merged into") => Ok("merged"),
         AppError::Conflict(_) => Ok("step"),
         AppError::Invalid(_) => Ok("incomplete"),
         other => Err(other.into()),

@@ -8,6 +8,7 @@ mod card_image;
 mod documents;
 mod events;
 mod lists;
+mod merged;
 mod records;
 mod resolution;
 mod roles;

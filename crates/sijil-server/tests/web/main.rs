@@ -7,6 +7,7 @@ mod browser;
 mod card_image;
 mod documents;
 mod flows;
+mod merged;
 mod resolution;
 mod security;
 mod sync;
