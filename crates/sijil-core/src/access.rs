@@ -19,6 +19,9 @@ pub enum Role {
     Clerk,
     /// Reads person records and the audit log, and verifies the chain; changes nothing.
     Auditor,
+    /// Settles the review queue (link, new person, merge, split, undo); registers nothing and
+    /// administers nothing.
+    Adjudicator,
 }
 
 /// One thing a request may want to do.
@@ -51,7 +54,12 @@ pub enum Permission {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 3] = [Role::Administrator, Role::Clerk, Role::Auditor];
+    pub const ALL: [Role; 4] = [
+        Role::Administrator,
+        Role::Clerk,
+        Role::Adjudicator,
+        Role::Auditor,
+    ];
 
     /// Whether this role may do `permission`.
     pub fn allows(self, permission: Permission) -> bool {
@@ -66,6 +74,7 @@ impl Role {
                 permission,
                 ReadPerson | ReadAudit | ViewMetrics | SearchPersons
             ),
+            Role::Adjudicator => matches!(permission, ReadPerson | SearchPersons | Adjudicate),
         }
     }
 
@@ -75,6 +84,7 @@ impl Role {
             Role::Administrator => "administrator",
             Role::Clerk => "clerk",
             Role::Auditor => "auditor",
+            Role::Adjudicator => "adjudicator",
         }
     }
 
@@ -83,7 +93,12 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or(Problem::NotOneOf(&["administrator", "clerk", "auditor"]))
+            .ok_or(Problem::NotOneOf(&[
+                "administrator",
+                "clerk",
+                "adjudicator",
+                "auditor",
+            ]))
     }
 }
 

@@ -11,10 +11,9 @@
 use std::time::Instant;
 
 use ed25519_dalek::SigningKey;
-use sijil_core::{NationalNumber, PartialDate, Sex};
 use sijil_docs::{
-    AlertList, CardClaims, CredentialId, KeyId, KeyUsage, PersonName, RevocationList, TrustList,
-    TrustedKey, Verifier,
+    AlertList, CardClaims, CredentialId, KeyId, KeyUsage, RevocationList, TrustList, TrustedKey,
+    Verifier,
     credential::credential_payload_sizes,
     decode_qr_image, issue_card_credential,
     mrz::{MrzData, MrzDate, MrzName, parse_mrz},
@@ -26,26 +25,7 @@ fn main() {
     let key = SigningKey::from_bytes(&[1; 32]);
     let kid = KeyId::new(b"SY-ID-1".to_vec()).unwrap();
     let now = datetime!(2026-11-29 09:30 UTC);
-    let claims = CardClaims {
-        issuer: "https://id.sijil.example".into(),
-        credential_id: CredentialId::new(*b"\x93\x7a\x2b\x4c\x5d\x7e\x8f\x90").unwrap(),
-        document_number: "A12345678".into(),
-        national_number: NationalNumber::from_parts(1, 2, 123_456).unwrap(),
-        name_ar: PersonName {
-            first: "محمد".into(),
-            father: "عبد الرحمن".into(),
-            family: "الحلبي".into(),
-        },
-        name_latin: Some("Mohammad Abdulrahman Al-Halabi".into()),
-        mother_name_ar: Some("فاطمة الزهراء الشامي".into()),
-        birth_date: PartialDate::parse_unchecked("1985-03-17").unwrap(),
-        birth_place_ar: Some("دمشق".into()),
-        sex: Some(Sex::Male),
-        registry_ar: Some("دمشق - الميدان 245".into()),
-        nationality: "SYR".into(),
-        issued_on: date!(2026 - 11 - 29),
-        expires_on: date!(2036 - 11 - 28),
-    };
+    let claims = CardClaims::specimen();
 
     let sizes = credential_payload_sizes(&claims, &key, &kid, now);
     let text = issue_card_credential(&claims, &key, &kid, now);

@@ -51,5 +51,5 @@ pub use credential::{
     RevocationReason, TrustFileError, TrustList, TrustedKey, VerifiedCredential, VerifyError,
     issue_card_credential, verify_credential,
 };
-pub use qr::{decode_qr_image, qr_png, qr_svg, qr_version};
+pub use qr::{QrModules, decode_qr_image, qr_modules, qr_png, qr_svg, qr_version};
 pub use verify::{Verdict, Verifier};

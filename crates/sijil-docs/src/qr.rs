@@ -84,6 +84,37 @@ pub fn qr_version(text: &str) -> Result<u8, QrError> {
     }
 }
 
+/// A code's modules without the quiet zone, row by row: for drawing the code into another
+/// image (the printed card) at a whole number of pixels a module, so that every module stays
+/// crisp and the level and version stay the ones [`qr_version`] reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrModules {
+    /// Modules on a side (`17 + 4 × version`).
+    pub width: usize,
+    /// `width × width` entries, row-major: `true` for a dark module.
+    pub dark: Vec<bool>,
+}
+
+impl QrModules {
+    /// Whether the module at column `x`, row `y` is dark.
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        self.dark[y * self.width + x]
+    }
+}
+
+/// The modules of the code for `text` at level M.
+pub fn qr_modules(text: &str) -> Result<QrModules, QrError> {
+    let code = code(text)?;
+    Ok(QrModules {
+        width: code.width(),
+        dark: code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect(),
+    })
+}
+
 /// An SVG image of the code, `module_px` units per module, with the standard 4-module quiet
 /// zone. Scale it to print size: the SVG is resolution-independent.
 pub fn qr_svg(text: &str, module_px: u32) -> Result<String, QrError> {
@@ -121,8 +152,17 @@ mod tests {
         let png = qr_png(text, 4).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         // (17 + 4 * 3 + 2 * 4 quiet) modules * 4 px.
-        let decoded = image::load_from_memory(&png).unwrap();
+        let decoded = image::load_from_memory(&png).unwrap().to_luma8();
         assert_eq!(decoded.width(), (29 + 8) * 4);
+        // The modules are the ones the PNG shows (first row: a finder pattern, then data).
+        let m = qr_modules(text).unwrap();
+        assert_eq!(m.width, 29);
+        for y in 0..m.width {
+            for x in 0..m.width {
+                let px = decoded.get_pixel((x as u32 + 4) * 4 + 1, (y as u32 + 4) * 4 + 1);
+                assert_eq!(m.is_dark(x, y), px.0[0] < 128, "module {x},{y}");
+            }
+        }
     }
 
     #[test]
@@ -143,5 +183,6 @@ mod tests {
     fn too_long_text_is_an_error() {
         let text = "A".repeat(5000);
         assert_eq!(qr_version(&text), Err(QrError::TooLong(5000)));
+        assert_eq!(qr_modules(&text), Err(QrError::TooLong(5000)));
     }
 }

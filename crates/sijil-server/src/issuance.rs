@@ -58,11 +58,17 @@ fn names(view: &PersonView) -> Result<PersonName, AppError> {
     if !errors.is_empty() {
         return Err(ValidationErrors(errors).into());
     }
-    Ok(PersonName {
+    Ok(printed_name(view))
+}
+
+/// The name as a document prints it, a missing part left empty (for showing a document
+/// already issued; issuing refuses a name with a part missing).
+pub fn printed_name(view: &PersonView) -> PersonName {
+    PersonName {
         first: view.first_name.clone().unwrap_or_default(),
         father: view.father_name.clone().unwrap_or_default(),
         family: view.family_name.clone().unwrap_or_default(),
-    })
+    }
 }
 
 /// The Latin rendering of a name printed on documents: each part's usual spelling from the
@@ -245,6 +251,11 @@ pub async fn current_alerts<S: Store>(store: &S) -> Result<AlertList, AppError> 
     let now = OffsetDateTime::now_utc();
     let mut list = AlertList::new(version(now), now);
     for alert in store.active_alerts().await? {
+        // An alert on a merged-away number holds the survivor too: a checkpoint reading the
+        // survivor's card must see it.
+        if let Some(survivor) = alert.survivor_number {
+            list.add(survivor, alert.code.clone());
+        }
         list.add(alert.national_number, alert.code);
     }
     Ok(list)

@@ -71,7 +71,7 @@ pub struct AppState<S> {
     keyring: Option<Arc<Mutex<keyring::Keyring>>>,
     /// The trust list and signed lists an office node last received (for verification where
     /// there are no keys); replaced whole by [`AppState::hold_lists`].
-    held_lists: Arc<std::sync::RwLock<Option<Arc<verification::HeldLists>>>>,
+    held_lists: sync::lists::HeldListsSlot,
     /// Sync with office nodes or with the central, when this server takes part.
     sync: Option<Arc<sync::SyncContext>>,
 }
@@ -93,6 +93,8 @@ impl<S: Store> AppState<S> {
 
     /// The same state taking part in sync (as the central or as an office node).
     pub fn with_sync(mut self, sync: Arc<sync::SyncContext>) -> Self {
+        // At a node, the lists the sync loop receives are the ones documents are verified with.
+        self.held_lists = sync.lists.held.clone();
         self.sync = Some(sync);
         self
     }

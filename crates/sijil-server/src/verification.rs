@@ -51,6 +51,36 @@ pub enum HeldListsError {
     List(#[from] RevocationListError),
 }
 
+/// Which lists this server verifies with, for the page that says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListsInUse {
+    /// The central: its own keys and the registry as it is now.
+    Current,
+    /// An office node: the lists it received, signed at these times.
+    Received {
+        /// When the revocation list was signed.
+        revocations_at: OffsetDateTime,
+        /// When the alert list was signed.
+        alerts_at: OffsetDateTime,
+    },
+    /// An office node that has received none yet: nothing can be verified.
+    None,
+}
+
+/// Which lists [`verify`] would use now.
+pub fn lists_in_use<S: Store>(state: &AppState<S>) -> ListsInUse {
+    if state.keyring.is_some() {
+        return ListsInUse::Current;
+    }
+    match state.held_lists.read().ok().and_then(|h| h.clone()) {
+        Some(h) => ListsInUse::Received {
+            revocations_at: h.revocations.issued_at,
+            alerts_at: h.alerts.issued_at,
+        },
+        None => ListsInUse::None,
+    }
+}
+
 /// Whether a text is a zone rather than a QR payload: Base45 has no `<`, every zone has fillers.
 pub fn looks_like_zone(text: &str) -> bool {
     text.contains('<')

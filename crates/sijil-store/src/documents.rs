@@ -291,14 +291,20 @@ pub struct AlertRecord {
     /// When it was lifted, if it was.
     #[serde(with = "time::serde::rfc3339::option")]
     pub lifted_at: Option<OffsetDateTime>,
+    /// When the alerted number's person was merged into another: the survivor's national
+    /// number. The alert holds the survivor too (a card issued to them after the merge
+    /// carries only their number), so published alert lists name both numbers.
+    pub survivor_number: Option<String>,
 }
 
 /// Storage of documents, applications and alerts. Every write is audited in its transaction.
 #[async_trait]
 pub trait DocumentStore: Send + Sync {
     /// Issues a document: allocates its number, calls `print` with it, stores the document
-    /// and its first status (`issued`). A new ID card cancels the holder's earlier valid cards
-    /// (one card per person). A passport must come through [`DocumentStore::issue_passport`].
+    /// and its first status (`issued`). A new ID card cancels the holder's earlier valid cards,
+    /// those issued to persons merged into them included (one card per person). A merged-away
+    /// person gets none (`Conflict`). A passport must come through
+    /// [`DocumentStore::issue_passport`].
     async fn issue_document(
         &self,
         new: NewDocument,
@@ -309,7 +315,8 @@ pub trait DocumentStore: Send + Sync {
     async fn document(&self, id: Uuid, actor: &Actor) -> StoreResult<Document>;
     /// A document by its number; audited as a read.
     async fn document_by_number(&self, number: &str, actor: &Actor) -> StoreResult<Document>;
-    /// A person's documents, newest first; audited as a read.
+    /// A person's documents and those of anyone merged into them, newest first; audited as
+    /// one read of this person.
     async fn documents_of(&self, person_id: Uuid, actor: &Actor) -> StoreResult<Vec<Document>>;
     /// Records a status change (delivered, lost, stolen, cancelled), refusing one the current
     /// status does not allow.

@@ -97,7 +97,8 @@ pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
     ) -> StoreResult<ImportReceipt>;
     /// Which of these record ids are already stored.
     async fn existing_record_ids(&self, record_ids: &[String]) -> StoreResult<Vec<String>>;
-    /// Reads a person with their records; audited as a read.
+    /// Reads a person with their records and the persons merged into them (transitively);
+    /// audited as one read of this person.
     async fn person(&self, id: Uuid, actor: &Actor) -> StoreResult<PersonDetail>;
     /// The person holding a national number, without reading their record (for resolution).
     async fn person_id_by_national_number(
@@ -116,9 +117,12 @@ pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
         register: &RegisterKey,
         actor: &Actor,
     ) -> StoreResult<Vec<RegisterMember>>;
-    /// Civil events naming a person (as subject or spouse), by date; audited as a read.
+    /// Civil events naming a person or anyone merged into them (as subject or spouse), by
+    /// date; audited as one read of this person.
     async fn events(&self, person_id: Uuid, actor: &Actor) -> StoreResult<Vec<Event>>;
-    /// Checks the registry rules and records a civil event, in one transaction.
+    /// Checks the registry rules and records a civil event, in one transaction. The rules see
+    /// the person whole (events of persons merged into them count); a merged-away subject is
+    /// refused (`Conflict`), a merged-away spouse is recorded as their survivor.
     async fn record_event(
         &self,
         person_id: Uuid,

@@ -224,6 +224,31 @@ pub struct PersonDetail {
     pub person: Person,
     /// Linked source records, oldest first.
     pub records: Vec<StoredRecord>,
+    /// Every person merged into this one (directly or through another merged person), oldest
+    /// decision first. Their events and documents are read with this person's; an undone
+    /// merge drops them from here.
+    pub merged_from: Vec<MergedFrom>,
+}
+
+/// A person merged into another: their row stays (their national number is never reissued)
+/// and what still names them is read with the survivor's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergedFrom {
+    /// The merged-away person.
+    pub person_id: Uuid,
+    /// Their national number (kept, never reissued).
+    pub national_number: String,
+    /// The person their records went to (the survivor, or another person merged into it).
+    pub into: Uuid,
+    /// The decision that moved their last records, if one is recorded.
+    pub decision_id: Option<Uuid>,
+    /// That decision's kind (`merge`, `link`, …).
+    pub decision_kind: Option<String>,
+    /// Who decided.
+    pub decided_by: Option<String>,
+    /// When.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub decided_at: Option<OffsetDateTime>,
 }
 
 /// The outcome of registering one source record.

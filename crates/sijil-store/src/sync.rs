@@ -417,8 +417,8 @@ pub trait SyncStore: Send + Sync + 'static {
     async fn set_sync_setting(&self, name: &str, value: &str, actor: &Actor) -> StoreResult<()>;
     /// Stores verified downlink entries (ignoring versions already held); audited.
     async fn store_downlink(&self, entries: &[DownlinkEntry], actor: &Actor) -> StoreResult<()>;
-    /// Downlink entries held, in version order.
-    async fn downlink_received(&self) -> StoreResult<Vec<DownlinkEntry>>;
+    /// The newest downlink entry held of a kind (a node keeps the newest list of each kind).
+    async fn latest_received(&self, kind: &str) -> StoreResult<Option<DownlinkEntry>>;
     /// Acknowledged packets to ask the central about, oldest first, at most `limit`: those
     /// without a receipt, then those in review or quarantine last asked before `recheck`.
     async fn receipts_wanted(&self, recheck: OffsetDateTime, limit: u32) -> StoreResult<Vec<Uuid>>;
@@ -518,8 +518,12 @@ pub trait SyncStore: Send + Sync + 'static {
         payload: serde_json::Value,
         actor: &Actor,
     ) -> StoreResult<i64>;
-    /// Downlink entries after `version`, at most `limit`.
+    /// Downlink entries after `version`, at most `limit`. A revocation or alert entry that a
+    /// later one of its kind replaces is left out: each carries a whole list, and a node that
+    /// was away for a month needs only the newest, not every list between.
     async fn downlink_since(&self, version: i64, limit: u32) -> StoreResult<Vec<DownlinkEntry>>;
+    /// The newest downlink entry published of a kind.
+    async fn latest_published(&self, kind: &str) -> StoreResult<Option<DownlinkEntry>>;
     /// The receipts of these packets of one device key, as they stand now (packets the
     /// central does not hold, or is still applying, are left out).
     async fn central_receipts(

@@ -3,9 +3,9 @@
 
 use sijil_core::{Capture, OfficeCode, RecordRow};
 use sijil_store::{
-    Actor, ContactDelta, Decision, DeviceStatus, InboxClaim, InboxState, Link, NewDevice,
-    NewOutboxPacket, NewQuarantine, NewSourceRecord, OutboxState, Resolution, Store, StoreError,
-    SyncStore, Via, bootstrap, sqlite::SqliteStore,
+    Actor, ContactDelta, Decision, DeviceStatus, DownlinkEntry, InboxClaim, InboxState, Link,
+    NewDevice, NewOutboxPacket, NewQuarantine, NewSourceRecord, OutboxState, Resolution, Store,
+    StoreError, SyncStore, Via, bootstrap, sqlite::SqliteStore,
 };
 use time::{OffsetDateTime, macros::date};
 use uuid::Uuid;
@@ -221,5 +221,50 @@ async fn devices_inbox_quarantine_and_uploads_at_the_central() {
         .unwrap();
     assert_eq!(store.downlink_since(v - 1, 10).await.unwrap().len(), 1);
     assert!(store.downlink_since(v, 10).await.unwrap().is_empty());
+    // A newer alert list replaces the older for a node that has neither; other kinds stay.
+    let code = store
+        .publish_downlink("code_list", serde_json::json!({"n": 2}), &actor)
+        .await
+        .unwrap();
+    let newer = store
+        .publish_downlink("alert", serde_json::json!({"n": 3}), &actor)
+        .await
+        .unwrap();
+    let versions: Vec<i64> = store
+        .downlink_since(v - 1, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.version)
+        .collect();
+    assert_eq!(versions, vec![code, newer]);
+    let latest = store.latest_published("alert").await.unwrap().unwrap();
+    assert_eq!(
+        (latest.version, latest.payload["n"].as_i64()),
+        (newer, Some(3))
+    );
+    assert!(
+        store
+            .latest_published("revocation")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The node's side keeps what it received; the newest of a kind is what it verifies with.
+    let received: Vec<DownlinkEntry> =
+        [(7, "revocation", 1), (9, "alert", 2), (8, "revocation", 3)]
+            .into_iter()
+            .map(|(version, kind, n)| DownlinkEntry {
+                version,
+                kind: kind.into(),
+                payload: serde_json::json!({ "n": n }),
+            })
+            .collect();
+    store.store_downlink(&received, &actor).await.unwrap();
+    store.store_downlink(&received[..1], &actor).await.unwrap();
+    let held = store.latest_received("revocation").await.unwrap().unwrap();
+    assert_eq!((held.version, held.payload["n"].as_i64()), (8, Some(3)));
+    assert!(store.latest_received("code_list").await.unwrap().is_none());
     assert!(store.verify_audit().await.unwrap().broken.is_none());
 }

@@ -66,6 +66,7 @@
 #![deny(missing_docs)]
 
 pub mod compress;
+pub mod downlink;
 pub mod keys;
 pub mod packet;
 pub mod payload;

@@ -202,6 +202,36 @@ pub struct CardClaims {
 }
 
 impl CardClaims {
+    /// A specimen card (a made-up man from Damascus, with every field a typical Syrian card
+    /// has), as ICAO publishes specimen documents: for examples, benchmarks and the tests of
+    /// whatever reads, sizes or draws a card. Its figures are the ones docs/documents.md quotes.
+    pub fn specimen() -> Self {
+        use time::macros::date;
+        CardClaims {
+            issuer: "https://id.sijil.example".into(),
+            // 8 random bytes are unique enough for a country (a 16-byte UUID costs 12 more
+            // characters of QR text).
+            credential_id: CredentialId::new(*b"\x93\x7a\x2b\x4c\x5d\x7e\x8f\x90")
+                .expect("8 bytes"),
+            document_number: "A12345678".into(),
+            national_number: NationalNumber::from_parts(1, 2, 123_456).expect("in range"),
+            name_ar: PersonName {
+                first: "محمد".into(),
+                father: "عبد الرحمن".into(),
+                family: "الحلبي".into(),
+            },
+            name_latin: Some("Mohammad Abdulrahman Al-Halabi".into()),
+            mother_name_ar: Some("فاطمة الزهراء الشامي".into()),
+            birth_date: PartialDate::parse_unchecked("1985-03-17").expect("a date"),
+            birth_place_ar: Some("دمشق".into()),
+            sex: Some(Sex::Male),
+            registry_ar: Some("دمشق - الميدان 245".into()),
+            nationality: "SYR".into(),
+            issued_on: date!(2026 - 11 - 29),
+            expires_on: date!(2036 - 11 - 28),
+        }
+    }
+
     /// The card's TD1 machine-readable zone: Arabic names transliterated by the ICAO table
     /// (family name, then first name), the card number, and the national number in the
     /// optional data of line 1.

@@ -2,9 +2,8 @@
 #![allow(dead_code)]
 
 use ed25519_dalek::SigningKey;
-use sijil_core::{NationalNumber, PartialDate, Sex};
-use sijil_docs::{CardClaims, CredentialId, KeyId, KeyUsage, PersonName, TrustList, TrustedKey};
-use time::{OffsetDateTime, macros::date, macros::datetime};
+use sijil_docs::{CardClaims, KeyId, KeyUsage, TrustList, TrustedKey};
+use time::{OffsetDateTime, macros::datetime};
 
 /// A deterministic key (tests must not depend on a random source).
 pub fn key(seed: u8) -> SigningKey {
@@ -41,26 +40,5 @@ pub fn trust() -> TrustList {
 
 /// A typical Syrian ID card: full Arabic and Latin names, mother, place of birth, registry.
 pub fn typical_claims() -> CardClaims {
-    CardClaims {
-        issuer: "https://id.sijil.example".into(),
-        // 8 random bytes are unique enough for a country (a 16-byte UUID costs 12 more
-        // characters of QR text).
-        credential_id: CredentialId::new(*b"\x93\x7a\x2b\x4c\x5d\x7e\x8f\x90").unwrap(),
-        document_number: "A12345678".into(),
-        national_number: NationalNumber::from_parts(1, 2, 123_456).unwrap(),
-        name_ar: PersonName {
-            first: "محمد".into(),
-            father: "عبد الرحمن".into(),
-            family: "الحلبي".into(),
-        },
-        name_latin: Some("Mohammad Abdulrahman Al-Halabi".into()),
-        mother_name_ar: Some("فاطمة الزهراء الشامي".into()),
-        birth_date: PartialDate::parse_unchecked("1985-03-17").unwrap(),
-        birth_place_ar: Some("دمشق".into()),
-        sex: Some(Sex::Male),
-        registry_ar: Some("دمشق - الميدان 245".into()),
-        nationality: "SYR".into(),
-        issued_on: date!(2026 - 11 - 29),
-        expires_on: date!(2036 - 11 - 28),
-    }
+    CardClaims::specimen()
 }

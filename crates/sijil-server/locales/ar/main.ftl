@@ -230,6 +230,7 @@ action-office-create = إنشاء مكتب
 role-administrator = مدير
 role-clerk = أمين سجل
 role-auditor = مدقق
+role-adjudicator = محكّم المطابقة
 
 users-title = المستخدمون
 users-state = الحالة
@@ -412,6 +413,10 @@ card-history = سجل الحالات
 card-change-status = الحالة الجديدة
 card-note = ملاحظة
 card-change-submit = تسجيل
+card-png-name = الاسم
+card-png-qr = رمز موقّع رقمياً
+card-png-download = تنزيل صورة البطاقة (PNG)
+card-png-hint = الوجهان بدقة 300 نقطة في البوصة، بقياس البطاقة الفعلي.
 document-error-incomplete = ينقص سجلَّ الشخص جزءٌ من الاسم أو تاريخ الولادة اللازم للوثيقة.
 document-error-step = تعذّر إصدار الوثيقة.
 document-error-second-officer = يجب أن يقوم بهذا موظف آخر.
@@ -450,6 +455,9 @@ verify-title = التحقق من وثيقة
 verify-intro = الصق النص المقروء من رمز البطاقة، أو أسطر المنطقة المقروءة آلياً.
 verify-code = نص الرمز أو المنطقة
 verify-submit = تحقّق
+verify-lists-current = يُتحقَّق بمفاتيح السجل المركزي وقوائمه الحالية.
+verify-lists-received = يُتحقَّق بقوائم الإلغاء والتنبيهات التي تلقّاها هذا المكتب، الموقّعة في { $at } أو بعده.
+verify-lists-none = لم يتلقَّ هذا المكتب قوائم الإلغاء والتنبيهات بعد، فلا يمكن التحقق من الوثائق فيه حتى تصله بالمزامنة.
 verify-valid = صالحة
 verify-invalid = غير صالحة
 verify-signed = أصلية: موقّعة بالمفتاح { $key }
@@ -517,6 +525,16 @@ home-sync-sent = أُرسلت وتنتظر الإقرار
 home-sync-open = افتح صفحة المزامنة
 home-sync-none = هذا الخادم لا يتزامن مع المكاتب.
 
+# الأشخاص المدموجون في غيرهم
+person-merged-by = القرار:
+person-merged-kept = يبقى هذا الرقم الوطني محفوظًا ولا يُعطى لأحد غيره أبدًا؛ تظهر وقائعه ووثائقه في صفحة الشخص الذي دُمج فيه.
+person-merged-from = مدموج من
+person-merged-from-hint = تبيّن أن هؤلاء الأشخاص هم هذا الشخص نفسه. أرقامهم الوطنية محفوظة، ووقائعهم ووثائقهم معروضة هنا، وكلٌّ منها معلَّم.
+person-from-merged = من شخص مدموج
+document-error-merged = دُمج هذا الشخص في شخص آخر: أصدِر الوثائق لذلك الشخص.
+person-merged-decision = القرار
+person-merged-decided-by = متخذ القرار
+person-records-none = لا سجلات مصدرية مرتبطة بهذا الشخص الآن.
 # Receipts: what the central made of an office's packets (issue 5)
 sync-receipts = ما قرّره المركز
 sync-receipts-help = الرقم الوطني الذي يصدره المكتب مؤقت؛ الرقم النهائي هو رقم المركز.

@@ -225,6 +225,7 @@ action-office-create = Created an office
 role-administrator = Administrator
 role-clerk = Registrar
 role-auditor = Auditor
+role-adjudicator = Adjudicator
 
 users-title = Users
 users-state = State
@@ -407,6 +408,10 @@ card-history = Status history
 card-change-status = New status
 card-note = Note
 card-change-submit = Record
+card-png-name = Name
+card-png-qr = Digitally signed code
+card-png-download = Download the card image (PNG)
+card-png-hint = Both sides at 300 dpi, at the card's real size.
 document-error-incomplete = The person's record lacks a name part or the date of birth needed for a document.
 document-error-step = The document could not be issued.
 document-error-second-officer = A second officer must do this.
@@ -445,6 +450,9 @@ verify-title = Verify a document
 verify-intro = Paste the text read from an ID card's QR code, or the lines of a machine-readable zone.
 verify-code = QR text or zone
 verify-submit = Verify
+verify-lists-current = Checked against the central registry's keys and its lists as they are now.
+verify-lists-received = Checked against the revocation and alert lists this office received, signed at { $at } or later.
+verify-lists-none = This office has not received the revocation and alert lists yet; documents cannot be verified here until sync brings them.
 verify-valid = Valid
 verify-invalid = Not valid
 verify-signed = Genuine: signed by key { $key }
@@ -512,6 +520,16 @@ home-sync-sent = sent, awaiting acknowledgement
 home-sync-open = Open the sync page
 home-sync-none = This server does not sync with offices.
 
+# Persons merged into others (issues 3 and 4 follow-up)
+person-merged-by = Decision:
+person-merged-kept = This national number is kept and is never given to anyone else; its events and documents are shown on the person it was merged into.
+person-merged-from = Merged from
+person-merged-from-hint = These persons were found to be this person. Their national numbers are kept; their events and documents are shown here, each marked.
+person-from-merged = from merged
+document-error-merged = This person was merged into another: issue documents to that person.
+person-merged-decision = Decision
+person-merged-decided-by = Decided by
+person-records-none = No source record is linked to this person now.
 # Receipts: what the central made of an office's packets (issue 5)
 sync-receipts = What the central decided
 sync-receipts-help = The national number an office issues is provisional; the central's number is final.

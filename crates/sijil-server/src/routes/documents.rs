@@ -4,7 +4,7 @@
 use axum::{
     Json,
     body::Bytes,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -19,7 +19,9 @@ use sijil_store::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::{AppError, AppState, auth::CurrentUser, issuance, json::ApiJson, verification};
+use crate::{
+    AppError, AppState, auth::CurrentUser, issuance, json::ApiJson, verification, web::card_image,
+};
 
 fn id(s: &str, what: &'static str) -> Result<Uuid, AppError> {
     Uuid::parse_str(s).map_err(|_| AppError::NotFound(what))
@@ -61,6 +63,21 @@ pub(super) async fn document<S: Store>(
     user.require(Permission::ReadPerson)?;
     let doc = id(&doc, "document")?;
     Ok(Json(state.store.document(doc, &user.user.actor()).await?))
+}
+
+/// The card drawn as a PNG image for print: `?side=front|back|both&dpi=150..600` (see
+/// [`crate::web::card_image`]).
+pub(super) async fn card_png<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(doc): Path<String>,
+    Query(q): Query<card_image::CardQuery>,
+) -> Result<Response, AppError> {
+    user.require(Permission::ReadPerson)?;
+    let doc = id(&doc, "document")?;
+    let (side, dpi) = q.parse()?;
+    let png = card_image::card_png(&state.store, doc, &user.user.actor(), side, dpi).await?;
+    Ok(card_image::png_response(png))
 }
 
 /// The card's QR code, as `qr.svg` or `qr.png` (8 pixels a module).

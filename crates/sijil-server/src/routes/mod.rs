@@ -73,6 +73,10 @@ pub(crate) fn router<S: Store>() -> Router<AppState<S>> {
             post(documents::change_status::<S>),
         )
         .route(
+            "/api/v1/documents/{id}/card.png",
+            get(documents::card_png::<S>),
+        )
+        .route(
             "/api/v1/documents/{id}/{file}",
             get(documents::document_qr::<S>),
         )

@@ -319,19 +319,49 @@ pub(super) struct DownlinkQuery {
     since: i64,
 }
 
-/// `GET /api/v1/sync/downlink?since=N`: entries after version N, signed with the central's
-/// downlink key (`Sijil-Signature`, hex Ed25519 over the body).
+/// How often a downlink request may make the central look for changed document lists.
+const LISTS_REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `GET /api/v1/sync/downlink?since=N`: entries after version N, for an approved node (named by
+/// `Sijil-Device-Key`): the JSON body signed with the central's downlink key
+/// (`Sijil-Signature`, hex Ed25519 over the plain body), then sealed to the node's key.
 pub(super) async fn downlink<S: Store>(
     State(state): State<AppState<S>>,
     Query(q): Query<DownlinkQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let ctx = central(&state)?;
+    // The downlink carries the alert list: only an approved node may ask, and the answer is
+    // sealed to its key.
+    let key_id = headers
+        .get(crate::sync::client::DEVICE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let device = match ctx.store.device(&key_id).await? {
+        Some(d) if d.status == DeviceStatus::Approved => d,
+        _ => return Err(AppError::Forbidden),
+    };
+    let device_key = hex::decode(&device.public_key)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored device key is not a key")))?;
     record_node_contact(ctx, &headers).await?;
+    // Lists change with the registry (a card reported stolen, an alert lifted); publishing on
+    // demand, at most every few seconds, needs no hook in every place that changes them.
+    if let Err(e) = crate::sync::lists::publish(&state, LISTS_REFRESH).await {
+        tracing::warn!(error = %e, "the document lists could not be published");
+    }
     let entries = ctx.store.downlink_since(q.since.max(0), 500).await?;
     let body = serde_json::to_vec(&DownlinkBody { entries }).expect("serialises");
     let sig = ctx.central().expect("central").sign(&body);
-    let mut resp = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    let sealed = sijil_sync::downlink::seal_to_device(
+        &device_key,
+        &crate::sync::downlink_context(q.since, &key_id),
+        &body,
+    );
+    let mut resp = ([(header::CONTENT_TYPE, "application/octet-stream")], sealed).into_response();
     resp.headers_mut()
         .insert(SIGNATURE_HEADER, HeaderValue::from_str(&sig).expect("hex"));
     Ok(resp)

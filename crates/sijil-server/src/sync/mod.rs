@@ -12,6 +12,7 @@
 
 pub mod client;
 pub mod ingest;
+pub mod lists;
 pub mod office;
 
 use std::{collections::HashMap, path::Path, sync::Arc};
@@ -94,6 +95,12 @@ impl CentralPublicKeys {
     }
 }
 
+/// What a downlink answer is sealed with besides the device's key: the question it answers, so
+/// an answer cannot be passed off as the answer to another request or another node.
+pub fn downlink_context(since: i64, key_id: &str) -> Vec<u8> {
+    format!("since={since};key={key_id}").into_bytes()
+}
+
 /// The signed message of a downlink body: domain-separated, so a downlink signature can never
 /// pass for anything else the key might sign.
 pub fn downlink_message(body: &[u8]) -> Vec<u8> {
@@ -169,6 +176,8 @@ pub struct SyncContext {
     pub(crate) ingest_lock: Mutex<()>,
     /// One request at a time per upload (a retry may arrive while a cut one is still read).
     pub(crate) upload_locks: std::sync::Mutex<HashMap<Uuid, Arc<Mutex<()>>>>,
+    /// The document lists: published at the central, received and held at a node.
+    pub lists: lists::Lists,
 }
 
 impl SyncContext {
@@ -179,7 +188,14 @@ impl SyncContext {
             mode,
             ingest_lock: Mutex::new(()),
             upload_locks: std::sync::Mutex::default(),
+            lists: lists::Lists::default(),
         }
+    }
+
+    /// The same context with `lists` (at a node, e.g. writing received lists as files).
+    pub fn with_lists(mut self, lists: lists::Lists) -> Self {
+        self.lists = lists;
+        self
     }
 
     /// The central's keys, if this is the central.

@@ -48,8 +48,8 @@ pub enum SyncError {
     /// The central's keys changed since enrolment.
     #[error("the central's keys differ from those recorded at enrolment; refusing to trust them")]
     KeysChanged,
-    /// A downlink signature did not verify.
-    #[error("the downlink signature does not verify")]
+    /// A downlink answer did not open for this node or its signature did not verify.
+    #[error("the downlink answer does not open or its signature does not verify")]
     BadDownlink,
     /// Not an office node.
     #[error("not an office node")]
@@ -381,7 +381,13 @@ pub async fn pull_downlink(ctx: &SyncContext, client: &CentralClient) -> Result<
     let counts = ctx.store.outbox_counts(&node.office).await?;
     let waiting = counts.unsealed + counts.pending + counts.sent;
     let key_hex = node.device.id().to_string();
-    let (body, sig) = client.downlink(since, &key_hex, waiting).await?;
+    let (sealed, sig) = client.downlink(since, &key_hex, waiting).await?;
+    let body = sijil_sync::downlink::open_as_device(
+        &node.device,
+        &super::downlink_context(since, &key_hex),
+        &sealed,
+    )
+    .map_err(|_| SyncError::BadDownlink)?;
     let sig: [u8; 64] = hex::decode(&sig)
         .ok()
         .and_then(|s| s.try_into().ok())
@@ -404,6 +410,7 @@ pub async fn pull_downlink(ctx: &SyncContext, client: &CentralClient) -> Result<
         ctx.store
             .set_sync_setting(SETTING_DOWNLINK_VERSION, &top.to_string(), &actor)
             .await?;
+        super::lists::take_entries(&ctx.lists, &entries);
     }
     Ok(entries.len())
 }

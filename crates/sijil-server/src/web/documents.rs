@@ -21,7 +21,7 @@ use sijil_store::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Ctx, WebError, WebUser, forms::FormData, html};
+use super::{Ctx, WebError, WebUser, card_image, forms::FormData, html};
 use crate::{AppError, AppState, issuance};
 
 fn parse_id(id: &str) -> Result<Uuid, WebError> {
@@ -46,6 +46,8 @@ fn step_error(e: AppError) -> Result<&'static str, WebError> {
     match e {
         AppError::Conflict(m) if m.contains("second officer") => Ok("second-officer"),
         AppError::Conflict(m) if m.contains("note") => Ok("note-needed"),
+        // The store refuses documents for a merged-away person (they go to the survivor).
+        AppError::Conflict(m) if m.contains("was merged into") => Ok("merged"),
         AppError::Conflict(_) => Ok("step"),
         AppError::Invalid(_) => Ok("incomplete"),
         other => Err(other.into()),
@@ -101,11 +103,7 @@ pub(super) async fn page<S: Store>(
     let t = ctx.t;
     let v = &person.view;
     let text = |o: &Option<String>| o.clone().unwrap_or_default();
-    let name = sijil_docs::PersonName {
-        first: text(&v.first_name),
-        father: text(&v.father_name),
-        family: text(&v.family_name),
-    };
+    let name = issuance::printed_name(v);
     let mut rows = vec![
         (
             t.t("card-birth-date"),
@@ -157,6 +155,20 @@ pub(super) async fn page<S: Store>(
     html(&page)
 }
 
+/// The card drawn as a PNG image for print (see [`super::card_image`] for the query).
+pub(super) async fn card_png<S: Store>(
+    State(state): State<AppState<S>>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<card_image::CardQuery>,
+) -> Result<Response, WebError> {
+    user.require(Permission::ReadPerson)?;
+    let id = parse_id(&id)?;
+    let (side, dpi) = q.parse()?;
+    let png = card_image::card_png(&state.store, id, &user.user.actor(), side, dpi).await?;
+    Ok(card_image::png_response(png))
+}
+
 /// The card's QR code as SVG, for the card view's `<img>`.
 pub(super) async fn qr<S: Store>(
     State(state): State<AppState<S>>,
@@ -205,6 +217,29 @@ struct VerifyPage {
     ctx: Ctx,
     input: String,
     result: Option<VerdictView>,
+    /// Which lists the answer rests on (an officer must know how fresh they are).
+    lists: String,
+    /// An office that has received no lists cannot verify: the form is not offered.
+    can_verify: bool,
+}
+
+fn lists_line<S: Store>(state: &AppState<S>, ctx: &Ctx) -> (String, bool) {
+    use crate::verification::ListsInUse;
+    match crate::verification::lists_in_use(state) {
+        ListsInUse::Current => (ctx.t.t("verify-lists-current"), true),
+        ListsInUse::Received {
+            revocations_at,
+            alerts_at,
+        } => (
+            ctx.t.s(
+                "verify-lists-received",
+                "at",
+                &super::person::when(revocations_at.min(alerts_at)),
+            ),
+            true,
+        ),
+        ListsInUse::None => (ctx.t.t("verify-lists-none"), false),
+    }
 }
 
 /// A verdict in the page's language.
@@ -266,14 +301,18 @@ fn verdict_view(ctx: &Ctx, v: &Verdict) -> VerdictView {
 }
 
 pub(super) async fn verify_form<S: Store>(
-    State(_): State<AppState<S>>,
+    State(state): State<AppState<S>>,
     user: WebUser,
 ) -> Result<Response, WebError> {
     user.require(Permission::ReadPerson)?;
+    let ctx = user.ctx();
+    let (lists, can_verify) = lists_line(&state, &ctx);
     html(&VerifyPage {
-        ctx: user.ctx(),
+        ctx,
         input: String::new(),
         result: None,
+        lists,
+        can_verify,
     })
 }
 
@@ -292,7 +331,14 @@ pub(super) async fn verify_submit<S: Store>(
     let verdict = crate::verification::verify(&state, &input, zone).await?;
     let ctx = user.ctx();
     let result = Some(verdict_view(&ctx, &verdict));
-    html(&VerifyPage { ctx, input, result })
+    let (lists, can_verify) = lists_line(&state, &ctx);
+    html(&VerifyPage {
+        ctx,
+        input,
+        result,
+        lists,
+        can_verify,
+    })
 }
 
 #[derive(Template)]

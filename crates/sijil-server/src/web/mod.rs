@@ -15,6 +15,7 @@
 mod admin;
 mod assets;
 mod audit;
+pub(crate) mod card_image;
 mod documents;
 mod forms;
 mod home;
@@ -80,6 +81,7 @@ pub fn router<S: Store>() -> Router<AppState<S>> {
         .route("/people/{id}/id-card", post(documents::issue_card::<S>))
         .route("/documents/{id}", get(documents::page::<S>))
         .route("/documents/{id}/qr.svg", get(documents::qr::<S>))
+        .route("/documents/{id}/card.png", get(documents::card_png::<S>))
         .route(
             "/documents/{id}/status",
             post(documents::change_status::<S>),

@@ -17,8 +17,8 @@ use sijil_core::{
     ValidationErrors,
 };
 use sijil_store::{
-    AuditEntry, AuditQuery, DecisionEntry, PersonDetail, RegisterMember, Store, StoreError,
-    StoredRecord,
+    AuditEntry, AuditQuery, DecisionEntry, MergedFrom, PersonDetail, RegisterMember, Store,
+    StoreError, StoredRecord,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -84,6 +84,14 @@ async fn dossier<S: Store>(
     })
 }
 
+/// The national number of `id` if it was merged into the person `d` (directly or not).
+fn merged_number(d: &PersonDetail, id: Uuid) -> Option<String> {
+    d.merged_from
+        .iter()
+        .find(|m| m.person_id == id)
+        .map(|m| m.national_number.clone())
+}
+
 /// Labels and values of the current view, in display order.
 fn view_rows(ctx: &Ctx, d: &PersonDetail) -> Vec<(String, String)> {
     let v = &d.person.view;
@@ -125,11 +133,14 @@ struct PersonPage {
     values: FormData,
     errors: Errors,
     notice: String,
-    /// The person's documents: id, number, kind and status, translated.
-    documents: Vec<(String, String, String, String)>,
+    /// The person's documents: id, number, kind and status, translated, and the national
+    /// number of the merged-away person it was issued to (empty when issued to this person).
+    documents: Vec<(String, String, String, String, String)>,
     decisions: Vec<DecisionEntry>,
     /// At an office node: what the central made of this person's records sent there.
     central: Vec<String>,
+    /// For a merged-away person: the decision that moved their last records, if recorded.
+    merged_by: Option<DecisionEntry>,
 }
 
 impl PersonPage {
@@ -217,9 +228,36 @@ trait Show {
         self.tr().code("event", e.kind.as_str())
     }
 
-    fn partner(&self, e: &CivilEvent, person: &Uuid) -> String {
-        e.partner_of(*person)
-            .map(|p| p.to_string())
+    /// The other party of a marriage or divorce, seen from the person and everyone merged
+    /// into them (an event recorded on a merged-away person names that person, not `d`).
+    fn partner(&self, e: &CivilEvent, d: &PersonDetail) -> String {
+        let ours = |p: Uuid| p == d.person.id || d.merged_from.iter().any(|m| m.person_id == p);
+        match e.spouse_id {
+            Some(s) if ours(e.person_id) && !ours(s) => s.to_string(),
+            Some(_) if !ours(e.person_id) => e.person_id.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// The national number of the merged-away person an event was recorded on, or empty when
+    /// it names the person themselves.
+    fn event_from(&self, e: &CivilEvent, d: &PersonDetail) -> String {
+        if e.person_id == d.person.id || e.spouse_id == Some(d.person.id) {
+            return String::new();
+        }
+        merged_number(d, e.person_id)
+            .or_else(|| e.spouse_id.and_then(|s| merged_number(d, s)))
+            .unwrap_or_default()
+    }
+
+    fn merged_at(&self, m: &MergedFrom) -> String {
+        m.decided_at.map(when).unwrap_or_default()
+    }
+
+    fn merged_kind(&self, m: &MergedFrom) -> String {
+        m.decision_kind
+            .as_deref()
+            .map(|k| self.tr().code("decision-kind", k))
             .unwrap_or_default()
     }
 
@@ -318,6 +356,7 @@ async fn person_page<S: Store>(
                 doc.number.clone(),
                 ctx.t.code("doc-kind", doc.kind.as_str()),
                 ctx.t.code("doc-status", doc.status().as_str()),
+                merged_number(&d.detail, doc.person_id).unwrap_or_default(),
             )
         })
         .collect();
@@ -338,13 +377,22 @@ async fn person_page<S: Store>(
         }
         None => Vec::new(),
     };
+    let merged_by = d.detail.person.merged_into.and_then(|to| {
+        decisions
+            .iter()
+            .find(|dec| dec.moves.iter().any(|m| m.from == id && m.to == to))
+            .cloned()
+    });
     Ok(PersonPage {
         central,
+        merged_by,
         decisions,
         documents,
         rows: view_rows(&ctx, &d.detail),
         name: d.detail.person.view.full_name(),
-        can_record: user.user.role.allows(Permission::RecordEvent),
+        // Events belong on the survivor of a merge (the store refuses them here).
+        can_record: user.user.role.allows(Permission::RecordEvent)
+            && d.detail.person.merged_into.is_none(),
         ctx,
         d,
         values,
@@ -371,9 +419,12 @@ pub(super) async fn page<S: Store>(
         (_, Some("conflict"), _, _) => t.t("decision-undo-conflict"),
         (_, Some(_), _, _) => t.t("decision-undo-reason-needed"),
         (_, _, Some(flag), _) => t.code("adjudicate-done", flag),
-        (_, _, _, Some(code @ ("incomplete" | "step" | "second-officer" | "note-needed"))) => {
-            t.t(&format!("document-error-{code}"))
-        }
+        (
+            _,
+            _,
+            _,
+            Some(code @ ("incomplete" | "step" | "second-officer" | "note-needed" | "merged")),
+        ) => t.t(&format!("document-error-{code}")),
         _ => String::new(),
     };
     let page = person_page(

@@ -2,7 +2,12 @@
 
 use reqwest::{Client, Response};
 use serde_json::{Value, json};
-use sijil_server::{AppState, ServerConfig, bootstrap};
+use std::sync::Arc;
+
+use sijil_server::{
+    AppState, ServerConfig, bootstrap,
+    sync::{CentralKeys, SyncContext, SyncMode},
+};
 use sijil_store::sqlite::SqliteStore;
 
 pub struct TestApp {
@@ -13,6 +18,12 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_central(false).await.0
+}
+
+/// A central registry with signing keys; with `sync`, also taking part in sync (its keys in the
+/// data directory). Returns the state as well, for what a test drives from inside.
+pub async fn spawn_central(sync: bool) -> (TestApp, AppState<SqliteStore>) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("sijil.db"))
         .await
@@ -24,17 +35,27 @@ pub async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let keys = sijil_server::keyring::Keyring::open(&dir.path().join("keys")).unwrap();
-    let state = AppState::load(store, ServerConfig::default())
+    let mut state = AppState::load(store.clone(), ServerConfig::default())
         .await
         .unwrap()
         .with_keyring(keys);
-    tokio::spawn(sijil_server::serve(listener, state, std::future::pending()));
-    TestApp {
+    if sync {
+        let keys = CentralKeys::load_or_create(dir.path()).unwrap();
+        let ctx = SyncContext::new(Arc::new(store), SyncMode::Central(keys));
+        state = state.with_sync(Arc::new(ctx));
+    }
+    tokio::spawn(sijil_server::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
+    let app = TestApp {
         address,
         client: Client::new(),
         admin_password,
         _dir: dir,
-    }
+    };
+    (app, state)
 }
 
 impl TestApp {
@@ -114,6 +135,27 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
         self.token(username, password).await
+    }
+
+    /// Registers a person (a man born 1990-04-12) and issues an ID card for them; returns the
+    /// registration's answer and the card.
+    pub async fn person_with_card(&self, token: &str) -> (Value, Value) {
+        let reg: Value = self
+            .register(token, person("سامر", "M", "1990-04-12"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let person_id = reg["person_id"].as_str().unwrap();
+        let r = self
+            .post(
+                &format!("/api/v1/persons/{person_id}/id-card"),
+                token,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        (reg, r.json().await.unwrap())
     }
 
     pub async fn register(&self, token: &str, record: Value) -> Response {

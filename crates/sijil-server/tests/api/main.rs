@@ -4,8 +4,11 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod card_image;
 mod documents;
 mod events;
+mod lists;
+mod merged;
 mod records;
 mod resolution;
 mod roles;

@@ -96,3 +96,38 @@ async fn an_administrator_creates_offices_and_users() {
     assert_eq!(bad.status(), 422);
     assert_eq!(crate::helpers::error_fields(bad).await, ["password"]);
 }
+
+#[tokio::test]
+async fn an_adjudicator_settles_the_review_queue_and_nothing_else() {
+    let app = spawn_app().await;
+    let adjudicator = app.user_with_role("adj.one", "adjudicator").await;
+    assert_eq!(app.get("/api/v1/review", &adjudicator).await.status(), 200);
+    assert_eq!(
+        app.get("/api/v1/search?names=Samer", &adjudicator)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.register(&adjudicator, person("سامر", "M", "1990"))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(app.get("/api/v1/users", &adjudicator).await.status(), 403);
+    assert_eq!(app.get("/api/v1/audit", &adjudicator).await.status(), 403);
+    // …and a clerk may not adjudicate.
+    let clerk = app.user_with_role("clerk.one", "clerk").await;
+    assert_eq!(app.get("/api/v1/review", &clerk).await.status(), 403);
+    // An unknown role is refused with the roles there are.
+    let admin = app.admin_token().await;
+    let r = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            &json!({ "username": "x.one", "display_name": "X", "role": "root", "office": "CENTRAL", "password": "a long enough password" }),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("adjudicator"));
+}

@@ -144,3 +144,51 @@ async fn a_passport_application_needs_a_second_officer() {
         .await;
     assert_eq!(location(&r), "/passports?error=person");
 }
+
+#[tokio::test]
+async fn an_office_page_says_which_lists_it_verifies_with_or_that_it_has_none() {
+    use sijil_docs::{AlertList, KeyUsage, RevocationList};
+    use sijil_server::{AppState, ServerConfig, bootstrap, verification::HeldLists};
+    use sijil_store::sqlite::SqliteStore;
+    use time::macros::datetime;
+
+    // An office node: no signing keys, lists only as received.
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("sijil.db"))
+        .await
+        .unwrap();
+    let password = bootstrap::ensure_admin(&store).await.unwrap().unwrap();
+    let state = AppState::load(store, ServerConfig::default())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(sijil_server::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
+    let app = TestApp::from_parts(address, password, tempfile::tempdir().unwrap());
+    let mut admin = app.admin().await;
+
+    let page = admin.page("/verify").await;
+    assert!(page.contains("لم يتلقَّ هذا المكتب قوائم"), "{page}");
+    assert!(
+        !page.contains("action=\"/verify\""),
+        "no form without lists"
+    );
+
+    let signed_at = datetime!(2026-11-29 09:30 UTC);
+    let mut ring = sijil_server::keyring::Keyring::open(&dir.path().join("keys")).unwrap();
+    let (kid, key) = ring.signing_key(KeyUsage::Lists, signed_at).unwrap();
+    let revocations = RevocationList::new(1, signed_at).sign(&key, &kid);
+    let alerts = AlertList::new(1, signed_at).sign(&key, &kid);
+    state.hold_lists(HeldLists::open(&ring.trust_list().to_json(), &revocations, &alerts).unwrap());
+    let page = admin.page("/verify").await;
+    let line = between(&page, "id=\"lists-in-use\">", "</p>");
+    assert!(
+        line.contains("2026-11-29") && line.contains("09:30"),
+        "{line}"
+    );
+    assert!(page.contains("action=\"/verify\""));
+}

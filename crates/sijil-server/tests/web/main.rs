@@ -4,8 +4,10 @@
 mod helpers;
 
 mod browser;
+mod card_image;
 mod documents;
 mod flows;
+mod merged;
 mod resolution;
 mod security;
 mod sync;

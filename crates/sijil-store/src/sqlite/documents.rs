@@ -8,7 +8,7 @@ use time::{Date, OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
 use super::{
-    SqliteStore, access::entry, append_audit, commit_audited, db, parse_ts, rows::uuid, ts,
+    SqliteStore, access::entry, append_audit, commit_audited, db, merged, parse_ts, rows::uuid, ts,
 };
 use crate::{
     Actor, StoreError, StoreResult,
@@ -145,13 +145,17 @@ pub(super) async fn insert(
             "the date of expiry must come after the date of issue".into(),
         ));
     }
-    let person: Option<i64> = sqlx::query_scalar("SELECT 1 FROM persons WHERE id = ?")
-        .bind(new.person_id.to_string())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?;
-    if person.is_none() {
-        return Err(StoreError::NotFound("person"));
+    let person: Option<Option<String>> =
+        sqlx::query_scalar("SELECT merged_into FROM persons WHERE id = ?")
+            .bind(new.person_id.to_string())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    match person {
+        None => return Err(StoreError::NotFound("person")),
+        // A merged-away number is kept only to be recognised: documents go to the survivor.
+        Some(Some(_)) => return Err(merged::merged_away(conn, new.person_id).await),
+        Some(None) => {}
     }
     let number = next_number(conn, new.kind).await?;
     let printed = print
@@ -229,12 +233,14 @@ pub(super) async fn issue(
     Ok(doc)
 }
 
+/// The documents of a person and of everyone merged into them, newest first: one person
+/// holds them all (so a new card replaces a card issued to a merged-away number too).
 async fn of_person(conn: &mut SqliteConnection, person: Uuid) -> StoreResult<Vec<Document>> {
-    let rows = sqlx::query("SELECT * FROM documents WHERE person_id = ? ORDER BY id DESC")
-        .bind(person.to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
+    let lineage = merged::lineage(conn, person).await?;
+    let mut b = sqlx::QueryBuilder::new("SELECT * FROM documents WHERE person_id IN ");
+    merged::push_ids(&mut b, &lineage);
+    b.push(" ORDER BY id DESC");
+    let rows = b.build().fetch_all(&mut *conn).await.map_err(db)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         out.push(document_row(conn, row).await?);
@@ -349,7 +355,31 @@ fn alert(row: &SqliteRow) -> StoreResult<AlertRecord> {
             .as_deref()
             .map(parse_ts)
             .transpose()?,
+        survivor_number: None,
     })
+}
+
+/// Fills [`AlertRecord::survivor_number`] when the alerted number was merged away.
+async fn with_survivor(
+    conn: &mut SqliteConnection,
+    mut a: AlertRecord,
+) -> StoreResult<AlertRecord> {
+    let holder: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, merged_into FROM persons WHERE national_number = ?")
+            .bind(&a.national_number)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    if let Some((id, Some(_))) = holder {
+        let to = merged::survivor(conn, uuid(&id)?).await?;
+        let number: String = sqlx::query_scalar("SELECT national_number FROM persons WHERE id = ?")
+            .bind(to.to_string())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
+        a.survivor_number = Some(number);
+    }
+    Ok(a)
 }
 
 /// The codes of alerts on a national number that are not lifted.
@@ -411,7 +441,7 @@ pub(super) async fn add_alert(
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
-    let out = alert(&row)?;
+    let out = with_survivor(&mut tx, alert(&row)?).await?;
     tx.commit().await.map_err(db)?;
     Ok(out)
 }
@@ -438,9 +468,24 @@ pub(super) async fn lift_alert(s: &SqliteStore, id: Uuid, actor: &Actor) -> Stor
 }
 
 pub(super) async fn active_alerts(s: &SqliteStore) -> StoreResult<Vec<AlertRecord>> {
-    let rows = sqlx::query("SELECT * FROM alerts WHERE lifted_at IS NULL ORDER BY national_number")
-        .fetch_all(&s.reader)
-        .await
-        .map_err(db)?;
-    rows.iter().map(alert).collect()
+    let mut conn = s.reader.acquire().await.map_err(db)?;
+    // Only alerts whose number was merged away need a second look (for the survivor).
+    let rows = sqlx::query(
+        "SELECT a.*, p.merged_into IS NOT NULL AS merged FROM alerts a
+         LEFT JOIN persons p ON p.national_number = a.national_number
+         WHERE a.lifted_at IS NULL ORDER BY a.national_number",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let a = alert(row)?;
+        if row.try_get::<Option<bool>, _>("merged").map_err(db)? == Some(true) {
+            out.push(with_survivor(&mut conn, a).await?);
+        } else {
+            out.push(a);
+        }
+    }
+    Ok(out)
 }

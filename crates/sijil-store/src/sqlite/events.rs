@@ -10,7 +10,7 @@ use sqlx::{Row, SqliteConnection, sqlite::SqliteRow};
 use time::{Date, OffsetDateTime, macros::format_description};
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, commit_audited, db, parse_ts, rows::uuid, ts};
+use super::{SqliteStore, access::entry, commit_audited, db, merged, parse_ts, rows::uuid, ts};
 use crate::{Actor, StoreError, StoreResult};
 
 const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
@@ -34,16 +34,22 @@ fn event(row: &SqliteRow) -> StoreResult<CivilEvent> {
     })
 }
 
-async fn events_of(conn: &mut SqliteConnection, person: Uuid) -> StoreResult<Vec<CivilEvent>> {
-    let rows = sqlx::query("SELECT * FROM civil_events WHERE person_id = ?1 OR spouse_id = ?1 ORDER BY date, recorded_at")
-        .bind(person.to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
+/// Events naming any of `persons` (as subject or spouse), by date.
+async fn events_of(conn: &mut SqliteConnection, persons: &[Uuid]) -> StoreResult<Vec<CivilEvent>> {
+    let mut b = sqlx::QueryBuilder::new("SELECT * FROM civil_events WHERE person_id IN ");
+    merged::push_ids(&mut b, persons);
+    b.push(" OR spouse_id IN ");
+    merged::push_ids(&mut b, persons);
+    b.push(" ORDER BY date, recorded_at");
+    let rows = b.build().fetch_all(&mut *conn).await.map_err(db)?;
     rows.iter().map(event).collect()
 }
 
 /// Everything the rules need to know about one person; `None` if there is no such person.
+///
+/// A person is seen whole: the events of every person merged into them count as theirs (a
+/// death recorded on a merged-away person means the survivor is dead), and a partner who was
+/// merged away is seen as the partner's survivor.
 async fn facts(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Option<PersonFacts>> {
     let view: Option<String> = sqlx::query_scalar("SELECT view FROM persons WHERE id = ?")
         .bind(id.to_string())
@@ -53,16 +59,30 @@ async fn facts(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Option<Pers
     let Some(view) = view else { return Ok(None) };
     let view: PersonView =
         serde_json::from_str(&view).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let events = events_of(conn, id).await?;
+    let lineage = merged::lineage(conn, id).await?;
+    let mut events = events_of(conn, &lineage).await?;
+    for e in &mut events {
+        e.person_id = as_seen(conn, &lineage, id, e.person_id).await?;
+        e.spouse_id = match e.spouse_id {
+            Some(s) => Some(as_seen(conn, &lineage, id, s).await?),
+            None => None,
+        };
+    }
     let mut deceased_spouses = Vec::new();
     for partner in events.iter().filter_map(|e| e.partner_of(id)) {
-        let death: Option<String> = sqlx::query_scalar(
-            "SELECT date FROM civil_events WHERE person_id = ? AND kind = 'death'",
-        )
-        .bind(partner.to_string())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?;
+        if deceased_spouses.iter().any(|(p, _)| *p == partner) {
+            continue;
+        }
+        let theirs = merged::lineage(conn, partner).await?;
+        let mut b = sqlx::QueryBuilder::new(
+            "SELECT MIN(date) FROM civil_events WHERE kind = 'death' AND person_id IN ",
+        );
+        merged::push_ids(&mut b, &theirs);
+        let death: Option<String> = b
+            .build_query_scalar::<Option<String>>()
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
         if let Some(d) = death {
             let d = Date::parse(&d, DAY).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             deceased_spouses.push((partner, d));
@@ -75,6 +95,21 @@ async fn facts(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<Option<Pers
         events,
         deceased_spouses,
     }))
+}
+
+/// The id the rules see for `other` in the events of `id`: `id` for anyone merged into it,
+/// the survivor for anyone else merged away.
+async fn as_seen(
+    conn: &mut SqliteConnection,
+    lineage: &[Uuid],
+    id: Uuid,
+    other: Uuid,
+) -> StoreResult<Uuid> {
+    if lineage.contains(&other) {
+        Ok(id)
+    } else {
+        merged::survivor(conn, other).await
+    }
 }
 
 pub(super) async fn list(
@@ -91,7 +126,8 @@ pub(super) async fn list(
     if exists.is_none() {
         return Err(StoreError::NotFound("person"));
     }
-    let events = events_of(&mut tx, person).await?;
+    let lineage = merged::lineage(&mut tx, person).await?;
+    let events = events_of(&mut tx, &lineage).await?;
     commit_audited(
         tx,
         entry(
@@ -115,6 +151,12 @@ pub(super) async fn record(
     let subject = facts(&mut tx, person)
         .await?
         .ok_or(StoreError::NotFound("person"))?;
+    merged::refuse_merged(&mut tx, person).await?;
+    // A spouse named by a merged-away number is the person it was merged into.
+    let mut e = e;
+    if let Some(sp) = e.spouse_id {
+        e.spouse_id = Some(merged::survivor(&mut tx, sp).await?);
+    }
     let spouse = match e.spouse_id {
         Some(id) => Some(
             facts(&mut tx, id)

@@ -10,6 +10,7 @@ mod audit_log;
 mod documents;
 mod events;
 mod import;
+mod merged;
 mod passports;
 mod records;
 mod resolution;

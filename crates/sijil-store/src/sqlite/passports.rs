@@ -6,7 +6,9 @@ use sqlx::{Row, SqliteConnection};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{SqliteStore, access::entry, append_audit, db, documents, parse_ts, rows::uuid, ts};
+use super::{
+    SqliteStore, access::entry, append_audit, db, documents, merged, parse_ts, rows::uuid, ts,
+};
 use crate::{
     Actor, StoreError, StoreResult,
     documents::{
@@ -105,6 +107,7 @@ pub(super) async fn apply(
     if exists.is_none() {
         return Err(StoreError::NotFound("person"));
     }
+    merged::refuse_merged(&mut tx, person).await?;
     let id = Uuid::now_v7();
     sqlx::query(
         "INSERT INTO passport_applications (id, person_id, applied_by, applied_at, office_code)
@@ -162,24 +165,27 @@ pub(super) async fn check(
     if !matches!(app.step(), ApplicationStep::Applied | ApplicationStep::Held) {
         return Err(wrong_step(&app, "applied or held"));
     }
-    let nn: String = sqlx::query_scalar("SELECT national_number FROM persons WHERE id = ?")
-        .bind(app.person_id.to_string())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
-    let valid_passports: Vec<String> = sqlx::query_scalar(
+    // The applicant is seen whole: a valid passport or an alert held under the number of
+    // anyone merged into them holds the application as if it were theirs.
+    let lineage = merged::lineage(&mut tx, app.person_id).await?;
+    let mut b = sqlx::QueryBuilder::new(
         "SELECT d.id FROM documents d
          JOIN document_status st ON st.seq =
               (SELECT MAX(seq) FROM document_status WHERE document_id = d.id)
-         WHERE d.person_id = ? AND d.kind = 'passport' AND d.expires_on >= ?
-           AND st.status IN ('issued', 'delivered')",
-    )
-    .bind(app.person_id.to_string())
-    .bind(documents::day(today))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db)?;
-    let alerts = documents::active_codes(&mut tx, &nn).await?;
+         WHERE d.kind = 'passport' AND st.status IN ('issued', 'delivered') AND d.expires_on >= ",
+    );
+    b.push_bind(documents::day(today));
+    b.push(" AND d.person_id IN ");
+    merged::push_ids(&mut b, &lineage);
+    let valid_passports: Vec<String> = b
+        .build_query_scalar()
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+    let mut alerts = Vec::new();
+    for nn in merged::numbers_of(&mut tx, &lineage).await? {
+        alerts.extend(documents::active_codes(&mut tx, &nn).await?);
+    }
     let clear = valid_passports.is_empty() && alerts.is_empty();
     step(
         &mut tx,

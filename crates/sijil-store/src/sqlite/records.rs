@@ -364,12 +364,17 @@ pub(super) async fn person(s: &SqliteStore, id: Uuid, actor: &Actor) -> StoreRes
         .iter()
         .map(rows::record)
         .collect::<StoreResult<Vec<_>>>()?;
+    let merged_from = super::merged::merged_from(&mut tx, id).await?;
     commit_audited(
         tx,
         entry(actor, "person.read", format!("person:{id}"), json!({})),
     )
     .await?;
-    Ok(PersonDetail { person, records })
+    Ok(PersonDetail {
+        person,
+        records,
+        merged_from,
+    })
 }
 
 pub(super) async fn person_id_by_national_number(
@@ -423,16 +428,28 @@ pub(super) async fn register_members(
     .fetch_all(&mut *tx)
     .await
     .map_err(db)?;
-    let members = rows
-        .iter()
-        .map(|r| {
-            rows::person(r).map(|p| RegisterMember {
+    // A member merged into someone else is that person now: shown once, as the survivor
+    // (whose own view may name another register, or this one).
+    let mut members: Vec<RegisterMember> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut p = rows::person(row)?;
+        if p.merged_into.is_some() {
+            let to = super::merged::survivor(&mut tx, p.id).await?;
+            let row = sqlx::query("SELECT * FROM persons WHERE id = ?")
+                .bind(to.to_string())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+            p = rows::person(&row)?;
+        }
+        if members.iter().all(|m| m.person_id != p.id) {
+            members.push(RegisterMember {
                 person_id: p.id,
                 national_number: p.national_number,
                 view: p.view,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+            });
+        }
+    }
     let ids: Vec<Uuid> = members.iter().map(|m| m.person_id).collect();
     let subject = format!("register:{}/{}", key.place(), key.number());
     commit_audited(
@@ -484,17 +501,20 @@ pub(super) async fn persons_found(
     actor: &Actor,
 ) -> StoreResult<Vec<crate::Person>> {
     let mut tx = s.begin().await?;
-    let mut found = Vec::with_capacity(ids.len());
-    for id in ids {
-        let row = sqlx::query("SELECT * FROM persons WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?;
-        if let Some(row) = row {
-            found.push(rows::person(&row)?);
+    // One query for the whole page of results (a search shows at most a few hundred, well
+    // under SQLite's limit on bound parameters), then put back in the order given.
+    let mut by_id: HashMap<Uuid, crate::Person> = HashMap::with_capacity(ids.len());
+    if !ids.is_empty() {
+        let mut b = sqlx::QueryBuilder::new("SELECT * FROM persons WHERE id IN ");
+        super::merged::push_ids(&mut b, ids);
+        for row in b.build().fetch_all(&mut *tx).await.map_err(db)? {
+            let p = rows::person(&row)?;
+            by_id.insert(p.id, p);
         }
     }
+    // Unknown ids are skipped and a repeated id shows each time, as when this read one
+    // person per query.
+    let found: Vec<crate::Person> = ids.iter().filter_map(|id| by_id.get(id).cloned()).collect();
     let shown: Vec<Uuid> = found.iter().map(|p| p.id).collect();
     commit_audited(
         tx,

@@ -57,8 +57,8 @@ impl SyncStore for SqliteStore {
     async fn store_downlink(&self, entries: &[DownlinkEntry], actor: &Actor) -> StoreResult<()> {
         office::store_downlink(self, entries, actor).await
     }
-    async fn downlink_received(&self) -> StoreResult<Vec<DownlinkEntry>> {
-        office::downlink_received(&self.reader).await
+    async fn latest_received(&self, kind: &str) -> StoreResult<Option<DownlinkEntry>> {
+        office::latest_received(&self.reader, kind).await
     }
     async fn set_device_scope(
         &self,
@@ -203,5 +203,8 @@ impl SyncStore for SqliteStore {
         packet_ids: &[Uuid],
     ) -> StoreResult<Vec<Receipt>> {
         sync_receipts::central_receipts(&self.reader, key_id, packet_ids).await
+    }
+    async fn latest_published(&self, kind: &str) -> StoreResult<Option<DownlinkEntry>> {
+        central::latest_published(&self.reader, kind).await
     }
 }

@@ -577,7 +577,10 @@ pub(super) async fn downlink_since(
     limit: u32,
 ) -> StoreResult<Vec<DownlinkEntry>> {
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT version, kind, payload FROM sync_downlink WHERE version > ? ORDER BY version LIMIT ?",
+        "SELECT version, kind, payload FROM sync_downlink d WHERE version > ?
+         AND (kind NOT IN ('revocation', 'alert')
+              OR version = (SELECT MAX(version) FROM sync_downlink n WHERE n.kind = d.kind))
+         ORDER BY version LIMIT ?",
     )
     .bind(version)
     .bind(i64::from(limit))
@@ -585,4 +588,18 @@ pub(super) async fn downlink_since(
     .await
     .map_err(db)?;
     rows.into_iter().map(rows::downlink_entry).collect()
+}
+
+pub(super) async fn latest_published(
+    pool: &SqlitePool,
+    kind: &str,
+) -> StoreResult<Option<DownlinkEntry>> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT version, kind, payload FROM sync_downlink WHERE kind = ? ORDER BY version DESC LIMIT 1",
+    )
+    .bind(kind)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    row.map(rows::downlink_entry).transpose()
 }

@@ -295,12 +295,17 @@ pub(super) async fn store_downlink(
     .await
 }
 
-pub(super) async fn downlink_received(pool: &SqlitePool) -> StoreResult<Vec<DownlinkEntry>> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT version, kind, payload FROM sync_downlink_received ORDER BY version",
+pub(super) async fn latest_received(
+    pool: &SqlitePool,
+    kind: &str,
+) -> StoreResult<Option<DownlinkEntry>> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT version, kind, payload FROM sync_downlink_received
+         WHERE kind = ? ORDER BY version DESC LIMIT 1",
     )
-    .fetch_all(pool)
+    .bind(kind)
+    .fetch_optional(pool)
     .await
     .map_err(db)?;
-    rows.into_iter().map(rows::downlink_entry).collect()
+    row.map(rows::downlink_entry).transpose()
 }

@@ -13,6 +13,7 @@ use sijil_server::{
     sync::{
         DEVICE_KEY_FILE, OfficeNode, SyncContext, SyncMode,
         client::CentralClient,
+        lists::{self, Lists},
         office::{self, PushConfig},
     },
 };
@@ -88,10 +89,16 @@ pub async fn open_node(
     };
     let office = OfficeCode::parse(&code)
         .map_err(|p| anyhow::anyhow!("--office {code:?}: {}", p.message_en()))?;
+    // Lists received are also written as files, so `sijil --data DIR verify` checks documents
+    // offline with exactly what the node's web page uses.
     let ctx = SyncContext::new(
         Arc::new(store.clone()),
         SyncMode::Office(OfficeNode { office, device }),
-    );
+    )
+    .with_lists(Lists::writing_files_to(data_dir));
+    lists::load_held(&store, &ctx.lists)
+        .await
+        .context("cannot read the document lists received before")?;
     Ok((store, Arc::new(ctx)))
 }
 

@@ -62,6 +62,10 @@ impl Cmd {
         println!("Sijil is listening on http://{}", listener.local_addr()?);
         let sync = central_sync(&store, data_dir).await?;
         let state = state.with_sync(sync);
+        // Offices receive the lists through the downlink; publish any change made while down.
+        sijil_server::sync::lists::publish(&state, std::time::Duration::ZERO)
+            .await
+            .context("cannot publish the document lists")?;
         sijil_server::serve(listener, state, shutdown_signal())
             .await
             .context("the server failed")?;

@@ -21,12 +21,9 @@ use time::OffsetDateTime;
 
 use super::EXIT_CHECK_FAILED;
 
-/// The files a verifier holds, by their names in the data directory.
-pub const TRUST_FILE: &str = "trust-list.json";
-/// The signed revocation list.
-pub const REVOCATIONS_FILE: &str = "revocations.cose";
-/// The signed alert list.
-pub const ALERTS_FILE: &str = "alerts.cose";
+/// The files a verifier holds, by their names in the data directory (an office node writes
+/// them there as it receives the lists).
+pub use sijil_server::sync::lists::{ALERTS_FILE, REVOCATIONS_FILE, TRUST_FILE};
 
 /// Checks a document offline. With none of --qr, --image and --mrz, reads the QR text or the
 /// zone from standard input.

@@ -3,6 +3,7 @@
 
 mod bench;
 mod e2e;
+mod lists;
 mod proxy;
 mod quarantine;
 mod receipts;
