@@ -108,6 +108,11 @@ impl UploadSender {
         Ok(newly)
     }
 
+    /// Changes the size of the next chunks (at least 1).
+    pub fn set_chunk_size(&mut self, size: usize) {
+        self.chunk_size = size.max(1);
+    }
+
     /// The receiver's last confirmed offset.
     pub fn confirmed(&self) -> u64 {
         self.confirmed
@@ -201,5 +206,66 @@ impl UploadReceiver {
         self.partial = buf.split_off(at);
         self.offset += chunk.len() as u64;
         Ok(done)
+    }
+}
+
+/// How large the next request should be, after one that sent `sent` bytes of which the receiver
+/// confirmed `confirmed`, cut or not. A request cut with less than half of it through halves the
+/// next (down to `min`): on a link whose modem or proxy buffers without limit, a large request
+/// sits in the buffer and a cut throws it away while the line stays busy with it, and the loss
+/// grows with the request. A request that went through doubles the next (up to `max`), since
+/// every request also costs a round trip.
+pub fn next_request_size(
+    current: usize,
+    sent: usize,
+    confirmed: u64,
+    cut: bool,
+    min: usize,
+    max: usize,
+) -> usize {
+    let next = if !cut {
+        current.saturating_mul(2)
+    } else if (confirmed as usize) < sent / 2 {
+        current / 2
+    } else {
+        current
+    };
+    // A configured ceiling below the floor wins: the node was told not to send more.
+    let floor = min.min(max).max(1);
+    next.clamp(floor, max.max(floor))
+}
+
+#[cfg(test)]
+mod request_size_tests {
+    use super::next_request_size;
+
+    const MIN: usize = 16 * 1024;
+    const MAX: usize = 256 * 1024;
+
+    #[test]
+    fn cuts_that_lose_most_of_a_request_halve_the_next_and_success_grows_it_back() {
+        // Cut with a tenth through: half, and never below the floor.
+        assert_eq!(
+            next_request_size(MAX, MAX, (MAX / 10) as u64, true, MIN, MAX),
+            MAX / 2
+        );
+        assert_eq!(next_request_size(MIN, MIN, 0, true, MIN, MAX), MIN);
+        // Cut with most of it through: the link is fine, the size stays.
+        assert_eq!(
+            next_request_size(MAX, MAX, (MAX * 3 / 4) as u64, true, MIN, MAX),
+            MAX
+        );
+        // Through: double, never above the ceiling.
+        assert_eq!(
+            next_request_size(MIN, MIN, MIN as u64, false, MIN, MAX),
+            2 * MIN
+        );
+        assert_eq!(
+            next_request_size(MAX, MAX, MAX as u64, false, MIN, MAX),
+            MAX
+        );
+        // A ceiling below the floor (a tiny configured chunk) wins.
+        assert_eq!(next_request_size(4096, 4096, 0, false, MIN, 4096), 4096);
+        assert_eq!(next_request_size(4096, 4096, 0, true, MIN, 4096), 4096);
     }
 }

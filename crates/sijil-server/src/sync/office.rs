@@ -14,7 +14,8 @@ use std::time::Duration;
 use ed25519_dalek::Verifier;
 use sijil_store::{Actor, NewOutboxPacket, OutboxState, StoreError, SyncStore};
 use sijil_sync::{
-    CentralPublicKey, PacketHeader, PacketId, Registration, SealedPacket, transfer::UploadSender,
+    CentralPublicKey, PacketHeader, PacketId, Registration, SealedPacket,
+    transfer::{UploadSender, next_request_size},
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -55,6 +56,9 @@ pub enum SyncError {
     #[error("not an office node")]
     NotOffice,
 }
+
+/// The smallest request after cuts shrank them (2 s of a 64 kbit/s link).
+const MIN_REQUEST: usize = 16 * 1024;
 
 /// Tuning of the push.
 #[derive(Debug, Clone)]
@@ -325,8 +329,11 @@ async fn upload(
         .await?;
     // Resumes in a row that moved nothing.
     let mut failures = 0u32;
+    let mut size = config.chunk;
     while let Some((offset, chunk)) = sender.next_chunk() {
+        let sent = chunk.len();
         let outcome = client.patch(id, offset, chunk.to_vec()).await;
+        let cut = outcome.as_ref().is_err_and(|e| e.is_transient());
         // The central stores its offset only after applying (or quarantining) every packet
         // wholly before it: the offset, from an answer or from `HEAD`, is its acknowledgement.
         let central_offset = match outcome {
@@ -349,6 +356,15 @@ async fn upload(
         if central_offset > sender.confirmed() {
             failures = 0;
         }
+        size = next_request_size(
+            size,
+            sent,
+            central_offset.saturating_sub(offset),
+            cut,
+            MIN_REQUEST,
+            config.chunk,
+        );
+        sender.set_chunk_size(size);
         let newly = sender
             .confirm(central_offset)
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
