@@ -291,6 +291,12 @@ impl CentralClient {
             .send()
             .await
             .map_err(ClientError::Unreachable)?;
+        Self::signed_body(resp).await
+    }
+
+    /// A signed answer's body and its signature header (checked by the caller, which knows
+    /// what the signature covers).
+    async fn signed_body(resp: reqwest::Response) -> Result<(Vec<u8>, String), ClientError> {
         let resp = Self::check(resp).await?;
         let sig = resp
             .headers()
@@ -318,15 +324,7 @@ impl CentralClient {
             .send()
             .await
             .map_err(ClientError::Unreachable)?;
-        let resp = Self::check(resp).await?;
-        let sig = resp
-            .headers()
-            .get(SIGNATURE_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        let body = resp.bytes().await.map_err(ClientError::Unreachable)?;
-        Ok((body.to_vec(), sig))
+        Self::signed_body(resp).await
     }
 }
 
