@@ -24,8 +24,7 @@ use crate::{
     sync::{
         SyncContext,
         client::{
-            AckWire, DownlinkBody, EnrolResponse, PatchResponse, ReceiptsBody, ReceiptsRequest,
-            SIGNATURE_HEADER,
+            AckWire, EnrolResponse, PatchResponse, ReceiptsBody, ReceiptsRequest, SIGNATURE_HEADER,
         },
         ingest::{self, ingest_actor},
     },
@@ -338,29 +337,16 @@ pub(super) async fn downlink<S: Store>(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let device = match ctx.store.device(&key_id).await? {
-        Some(d) if d.status == DeviceStatus::Approved => d,
-        _ => return Err(AppError::Forbidden),
-    };
-    let device_key = hex::decode(&device.public_key)
-        .ok()
-        .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored device key is not a key")))?;
+    if !matches!(ctx.store.device(&key_id).await?, Some(d) if d.status == DeviceStatus::Approved) {
+        return Err(AppError::Forbidden);
+    }
     record_node_contact(ctx, &headers).await?;
     // Lists change with the registry (a card reported stolen, an alert lifted); publishing on
     // demand, at most every few seconds, needs no hook in every place that changes them.
     if let Err(e) = crate::sync::lists::publish(&state, LISTS_REFRESH).await {
         tracing::warn!(error = %e, "the document lists could not be published");
     }
-    let entries = ctx.store.downlink_since(q.since.max(0), 500).await?;
-    let body = serde_json::to_vec(&DownlinkBody { entries }).expect("serialises");
-    let sig = ctx.central().expect("central").sign(&body);
-    let sealed = sijil_sync::downlink::seal_to_device(
-        &device_key,
-        &crate::sync::downlink_context(q.since, &key_id),
-        &body,
-    );
+    let (sealed, sig) = crate::sync::downlink_answer(ctx, &key_id, q.since).await?;
     let mut resp = ([(header::CONTENT_TYPE, "application/octet-stream")], sealed).into_response();
     resp.headers_mut()
         .insert(SIGNATURE_HEADER, HeaderValue::from_str(&sig).expect("hex"));

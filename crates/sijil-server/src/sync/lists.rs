@@ -57,6 +57,9 @@ pub struct Lists {
     files_dir: Option<PathBuf>,
     /// At the central: what was published last, to publish only on change.
     published: Mutex<Published>,
+    /// At a node: the downlink versions of the newest list entries read from the store, so
+    /// that looking again costs two small queries, not opening the lists.
+    read_versions: std::sync::Mutex<Vec<i64>>,
 }
 
 impl Lists {
@@ -95,6 +98,16 @@ pub async fn publish<S: Store>(
     let (Some(ctx), Some(keys)) = (state.sync(), state.keyring.as_deref()) else {
         return Ok(0);
     };
+    publish_with(&state.store, keys, ctx, at_most_every).await
+}
+
+/// [`publish`] from its parts, for a command that runs no server (`sijil sync downlink`).
+pub async fn publish_with<S: Store>(
+    store: &S,
+    keys: &std::sync::Mutex<crate::keyring::Keyring>,
+    ctx: &super::SyncContext,
+    at_most_every: Duration,
+) -> Result<usize, AppError> {
     if ctx.central().is_none() {
         return Ok(0);
     }
@@ -118,18 +131,18 @@ pub async fn publish<S: Store>(
         load_published(ctx.store.as_ref(), &mut published).await?;
     }
     let trust_changed = published.trust.as_deref() != Some(trust_json.as_str());
-    let mut revocations = issuance::current_revocations(&state.store).await?;
-    let mut alerts = issuance::current_alerts(&state.store).await?;
+    let mut revocations = issuance::current_revocations(store).await?;
+    let mut alerts = issuance::current_alerts(store).await?;
     let revocations_changed = trust_changed || !same_revocations(&published, &revocations);
     let alerts_changed = trust_changed || !same_alerts(&published, &alerts);
     if !revocations_changed && !alerts_changed {
         return Ok(0);
     }
-    let central = sijil_store::bootstrap::ensure_central_office(&state.store).await?;
+    let central = sijil_store::bootstrap::ensure_central_office(store).await?;
     let actor = Actor::system(central.code);
     let mut count = 0;
     if revocations_changed {
-        let signed = issuance::revocation_list(&state.store, keys).await?;
+        let signed = issuance::revocation_list(store, keys).await?;
         revocations = RevocationList::open(&signed, &trust(&trust_json)?)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("own revocation list: {e}")))?;
         let payload = payload(&trust_json, &signed);
@@ -140,7 +153,7 @@ pub async fn publish<S: Store>(
         count += 1;
     }
     if alerts_changed {
-        let signed = issuance::alert_list(&state.store, keys).await?;
+        let signed = issuance::alert_list(store, keys).await?;
         alerts = AlertList::open(&signed, &trust(&trust_json)?)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("own alert list: {e}")))?;
         ctx.store
@@ -214,6 +227,9 @@ pub enum ListEntryError {
     /// The entry is not a list entry.
     #[error("downlink entry {0} is not a list entry: {1}")]
     Malformed(i64, String),
+    /// The list is the one held (read again from the store).
+    #[error("downlink entry {0} holds the list already held")]
+    AlreadyHeld(i64),
     /// The list does not open under its trust list, or is older than the one held.
     #[error("downlink entry {0}: {1}")]
     Refused(i64, String),
@@ -273,6 +289,7 @@ pub fn take_entries(lists: &Lists, entries: &[DownlinkEntry]) -> bool {
                 trust_json = Some(t);
                 changed = true;
             }
+            Err(ListEntryError::AlreadyHeld(_)) => {}
             Err(e) => tracing::warn!(error = %e, "a received list was refused"),
         }
     }
@@ -309,7 +326,8 @@ fn newer<L: Versioned>(
     got: u64,
 ) -> Result<(), ListEntryError> {
     match held {
-        Some(h) if got <= h.version() => Err(ListEntryError::Refused(
+        Some(h) if got == h.version() => Err(ListEntryError::AlreadyHeld(entry.version)),
+        Some(h) if got < h.version() => Err(ListEntryError::Refused(
             entry.version,
             format!(
                 "list version {got} is not newer than the {} held",
@@ -335,12 +353,21 @@ impl Versioned for AlertList {
 }
 
 /// At a node's start: holds the newest lists it received before.
+/// Also called by a node's sync loop, for lists taken from a file by another process; reads
+/// nothing more than two rows when nothing new arrived.
 pub async fn load_held(store: &dyn SyncStore, lists: &Lists) -> Result<bool, StoreError> {
     let mut entries = Vec::new();
     for kind in [REVOCATION_KIND, ALERT_KIND] {
         entries.extend(store.latest_received(kind).await?);
     }
     entries.sort_by_key(|e| e.version);
+    let versions: Vec<i64> = entries.iter().map(|e| e.version).collect();
+    if let Ok(mut read) = lists.read_versions.lock() {
+        if *read == versions {
+            return Ok(false);
+        }
+        *read = versions;
+    }
     Ok(take_entries(lists, &entries))
 }
 

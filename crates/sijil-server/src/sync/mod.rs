@@ -265,3 +265,32 @@ mod scope_tests {
         assert!(!scope_allows("registers", "register"));
     }
 }
+
+/// The downlink after `since` for the approved node `key_id`: the JSON body sealed to the
+/// node's key, and the central's signature over the plain body. The same answer goes over the
+/// network (`GET /api/v1/sync/downlink`) or in a file (`sijil sync downlink`).
+pub async fn downlink_answer(
+    ctx: &SyncContext,
+    key_id: &str,
+    since: i64,
+) -> Result<(Vec<u8>, String), crate::AppError> {
+    use crate::AppError;
+    let keys = ctx
+        .central()
+        .ok_or_else(|| AppError::Conflict("this server is not the central".into()))?;
+    let device = match ctx.store.device(key_id).await? {
+        Some(d) if d.status == sijil_store::DeviceStatus::Approved => d,
+        _ => return Err(AppError::Forbidden),
+    };
+    let device_key = hex::decode(&device.public_key)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored device key is not a key")))?;
+    let entries = ctx.store.downlink_since(since.max(0), 500).await?;
+    let body = serde_json::to_vec(&client::DownlinkBody { entries }).expect("serialises");
+    let sig = keys.sign(&body);
+    let sealed =
+        sijil_sync::downlink::seal_to_device(&device_key, &downlink_context(since, key_id), &body);
+    Ok((sealed, sig))
+}

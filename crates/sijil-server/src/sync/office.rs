@@ -382,29 +382,48 @@ async fn upload(
 
 /// Fetches and verifies downlink entries after the last one held, and stores them.
 pub async fn pull_downlink(ctx: &SyncContext, client: &CentralClient) -> Result<usize, SyncError> {
-    let actor = sync_actor(ctx)?;
-    let (_, verifying) = central_keys(ctx.store.as_ref())
-        .await?
-        .parse()
-        .ok_or(SyncError::NotEnrolled)?;
-    let since: i64 = ctx
-        .store
-        .sync_setting(SETTING_DOWNLINK_VERSION)
-        .await?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let since = downlink_version(ctx).await?;
     let node = ctx.office().ok_or(SyncError::NotOffice)?;
     let counts = ctx.store.outbox_counts(&node.office).await?;
     let waiting = counts.unsealed + counts.pending + counts.sent;
     let key_hex = node.device.id().to_string();
     let (sealed, sig) = client.downlink(since, &key_hex, waiting).await?;
+    take_downlink(ctx, since, &sealed, &sig).await
+}
+
+/// The version of the last downlink entry this node holds.
+pub async fn downlink_version(ctx: &SyncContext) -> Result<i64, SyncError> {
+    Ok(ctx
+        .store
+        .sync_setting(SETTING_DOWNLINK_VERSION)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Opens a downlink answer to the question "after `since`" (from the network or from a file
+/// carried by hand), checks the central's signature, and stores and applies the entries newer
+/// than those held. Returns how many were new.
+pub async fn take_downlink(
+    ctx: &SyncContext,
+    since: i64,
+    sealed: &[u8],
+    sig: &str,
+) -> Result<usize, SyncError> {
+    let actor = sync_actor(ctx)?;
+    let (_, verifying) = central_keys(ctx.store.as_ref())
+        .await?
+        .parse()
+        .ok_or(SyncError::NotEnrolled)?;
+    let node = ctx.office().ok_or(SyncError::NotOffice)?;
+    let key_hex = node.device.id().to_string();
     let body = sijil_sync::downlink::open_as_device(
         &node.device,
         &super::downlink_context(since, &key_hex),
-        &sealed,
+        sealed,
     )
     .map_err(|_| SyncError::BadDownlink)?;
-    let sig: [u8; 64] = hex::decode(&sig)
+    let sig: [u8; 64] = hex::decode(sig)
         .ok()
         .and_then(|s| s.try_into().ok())
         .ok_or(SyncError::BadDownlink)?;
@@ -416,10 +435,11 @@ pub async fn pull_downlink(ctx: &SyncContext, client: &CentralClient) -> Result<
         .map_err(|_| SyncError::BadDownlink)?;
     let body: DownlinkBody = serde_json::from_slice(&body)
         .map_err(|e| ClientError::Protocol(format!("downlink: {e}")))?;
+    let held = downlink_version(ctx).await?;
     let entries: Vec<_> = body
         .entries
         .into_iter()
-        .filter(|e| e.version > since)
+        .filter(|e| e.version > held)
         .collect();
     if let Some(top) = entries.iter().map(|e| e.version).max() {
         ctx.store.store_downlink(&entries, &actor).await?;
@@ -444,6 +464,10 @@ pub async fn run(
 ) {
     let mut wait = interval;
     loop {
+        // Lists may also arrive by hand (`sijil sync take-downlink` beside the running node).
+        if let Err(e) = super::lists::load_held(ctx.store.as_ref(), &ctx.lists).await {
+            tracing::warn!(error = %e, "the received lists could not be read");
+        }
         let acknowledged = acknowledged_count(&ctx).await;
         let outcome = async {
             if matches!(

@@ -118,7 +118,7 @@ async fn load_sample(
 
 /// The central's sync keys (files in the data directory, made on first start) and its first
 /// downlink entries.
-async fn central_sync(
+pub(super) async fn central_sync(
     store: &SqliteStore,
     data_dir: &Path,
 ) -> anyhow::Result<std::sync::Arc<sijil_server::sync::SyncContext>> {

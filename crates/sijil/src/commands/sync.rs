@@ -32,13 +32,44 @@ pub enum Cmd {
         /// The file to read.
         file: PathBuf,
     },
+    /// At the central: writes the whole downlink (keys, code lists, the newest signed
+    /// revocation and alert lists) for one approved office key to FILE, sealed to that key.
+    Downlink {
+        /// The office's device key id (as `/sync` lists it).
+        #[arg(long, value_name = "KEY_ID")]
+        key: String,
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// At an office node: takes in a file written by `sijil sync downlink` (only newer entries
+    /// are applied; a list older than the one held is refused).
+    TakeDownlink {
+        /// The file to read.
+        file: PathBuf,
+    },
 }
+
+/// A downlink carried by hand: the network answer to "everything after `since`", as a file.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DownlinkFile {
+    format: String,
+    key_id: String,
+    since: i64,
+    signature: String,
+    /// The sealed answer, hex.
+    sealed: String,
+}
+
+const DOWNLINK_FORMAT: &str = "sijil-downlink-file/1";
 
 impl Cmd {
     pub async fn run(self, data_dir: &Path) -> anyhow::Result<ExitCode> {
         match self {
             Cmd::Export { out } => export(data_dir, &out).await,
             Cmd::Import { file } => import(data_dir, &file).await,
+            Cmd::Downlink { key, out } => write_downlink(data_dir, &key, &out).await,
+            Cmd::TakeDownlink { file } => take_downlink(data_dir, &file).await,
         }
     }
 }
@@ -96,6 +127,68 @@ async fn import(data_dir: &Path, file: &Path) -> anyhow::Result<ExitCode> {
         summary.quarantined
     );
     let _ = store.contacts().await;
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn write_downlink(data_dir: &Path, key: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    let store = data::open_store(data_dir).await?;
+    let ctx = super::serve::central_sync(&store, data_dir).await?;
+    let mut keyring = super::keys::open_keyring(data_dir)?;
+    keyring
+        .ensure_all(time::OffsetDateTime::now_utc())
+        .context("cannot make the signing keys")?;
+    let keyring = std::sync::Mutex::new(keyring);
+    sijil_server::sync::lists::publish_with(&store, &keyring, &ctx, std::time::Duration::ZERO)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot publish the document lists: {e}"))?;
+    let (sealed, signature) = sijil_server::sync::downlink_answer(&ctx, key, 0)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!("no downlink for key {key}: {e} (is it an approved office key?)")
+        })?;
+    let file = DownlinkFile {
+        format: DOWNLINK_FORMAT.into(),
+        key_id: key.to_owned(),
+        since: 0,
+        signature,
+        sealed: hex::encode(&sealed),
+    };
+    let tmp = out.with_extension("partial");
+    std::fs::write(&tmp, serde_json::to_vec(&file)?)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "wrote the downlink for office key {key} ({} bytes, sealed to that key) to {}",
+        sealed.len(),
+        out.display()
+    );
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn take_downlink(data_dir: &Path, path: &Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file: DownlinkFile = serde_json::from_slice(&text)
+        .ok()
+        .filter(|f: &DownlinkFile| f.format == DOWNLINK_FORMAT)
+        .with_context(|| format!("{} is not a downlink file", path.display()))?;
+    let sealed = hex::decode(&file.sealed)
+        .with_context(|| format!("{}: the sealed answer is not hex", path.display()))?;
+    let (store, ctx) = super::office::open_node(data_dir, None).await?;
+    let node = ctx.office().context("not an office node")?;
+    if node.device.id().to_string() != file.key_id {
+        anyhow::bail!(
+            "{} was written for office key {}, not this node's {}",
+            path.display(),
+            file.key_id,
+            node.device.id()
+        );
+    }
+    let taken = office::take_downlink(&ctx, file.since, &sealed, &file.signature)
+        .await
+        .with_context(|| format!("{} was not taken", path.display()))?;
+    println!("{}: {taken} new downlink entries", path.display());
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

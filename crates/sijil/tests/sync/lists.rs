@@ -91,3 +91,107 @@ async fn a_card_reported_stolen_at_the_central_is_refused_at_the_office_and_by_s
         "{verdict}"
     );
 }
+
+#[tokio::test]
+async fn an_office_with_no_link_takes_the_lists_from_a_file_carried_by_hand() {
+    let sites = Sites::new();
+    let faults = Faults {
+        bytes_per_sec: 64 * 1024,
+        latency: Duration::from_millis(50),
+        cut_every: None,
+        buffer: Duration::ZERO,
+    };
+    let pair = enrolled_pair(&sites, faults, &[]).await;
+    let key = pair.central_api.get("/api/v1/sync/devices").await[0]["key_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The link goes; from now on only a USB stick connects the two.
+    pair.link
+        .down
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+
+    let central = &pair.central_api;
+    let record = json!({
+        "record_id": "CEN-USB-1", "first_name": "ريم", "father_name": "خالد",
+        "family_name": "الشامي", "mother_name": "هدى", "sex": "F",
+        "birth_date": "1992-06-01", "birth_place": "حمص",
+        "registry_place": "حمص", "registry_number": "77",
+    });
+    let (status, reg) = central
+        .post(
+            "/api/v1/records",
+            json!({ "record": record, "evidence": [{"kind": "family_booklet", "reference": "FB-9"}] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{reg}");
+    let person = reg["person_id"].as_str().unwrap();
+    let (_, card) = central
+        .post(&format!("/api/v1/persons/{person}/id-card"), json!({}))
+        .await;
+    let qr = card["credential"].as_str().unwrap().to_owned();
+    let (status, _) = central
+        .post(
+            &format!("/api/v1/documents/{}/status", card["id"].as_str().unwrap()),
+            json!({"status": "lost", "note": "reported at the office"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let stick = sites.central.parent().unwrap().join("downlink.json");
+    let out = sijil(
+        &sites.central,
+        &[
+            "sync",
+            "downlink",
+            "--key",
+            &key,
+            "--out",
+            stick.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    // A changed byte, or a file for another node, is refused and changes nothing.
+    let text = std::fs::read_to_string(&stick).unwrap();
+    let forged = sites.central.parent().unwrap().join("forged.json");
+    let at = text.find("\"sealed\":\"").unwrap() + 20;
+    let mut bytes = text.clone().into_bytes();
+    bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&forged, bytes).unwrap();
+    let out = sijil(
+        &sites.office,
+        &["sync", "take-downlink", forged.to_str().unwrap()],
+    );
+    assert!(!out.status.success(), "a forged file is refused");
+
+    let out = sijil(
+        &sites.office,
+        &["sync", "take-downlink", stick.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{out:?}");
+    // The running node picks the lists up from its store; `sijil verify` reads the files.
+    let office = &pair.office_api;
+    wait_for(
+        Duration::from_secs(30),
+        "the lost card refused at the office",
+        || {
+            let qr = qr.clone();
+            async move {
+                let (_, verdict) = office.post("/api/v1/verify", json!({ "qr": qr })).await;
+                verdict["valid"] == false
+            }
+        },
+    )
+    .await;
+    let out = sijil(&sites.office, &["verify", "--qr", &qr]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // Taking the same file again changes nothing.
+    let out = sijil(
+        &sites.office,
+        &["sync", "take-downlink", stick.to_str().unwrap()],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(" 0 new"),
+        "{out:?}"
+    );
+}
