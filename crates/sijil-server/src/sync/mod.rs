@@ -251,21 +251,6 @@ pub async fn seed_downlink(
     Ok(())
 }
 
-#[cfg(test)]
-mod scope_tests {
-    use super::{parse_scope, scope_allows};
-
-    #[test]
-    fn a_scope_names_known_packet_kinds_only_and_allows_what_it_names() {
-        assert_eq!(parse_scope(" register ,register").unwrap(), "register");
-        assert_eq!(parse_scope("").unwrap(), "");
-        assert!(parse_scope("register,issue").unwrap_err().contains("issue"));
-        assert!(scope_allows("register", "register"));
-        assert!(!scope_allows("", "register"));
-        assert!(!scope_allows("registers", "register"));
-    }
-}
-
 /// The downlink after `since` for the approved node `key_id`: the JSON body sealed to the
 /// node's key, and the central's signature over the plain body. The same answer goes over the
 /// network (`GET /api/v1/sync/downlink`) or in a file (`sijil sync downlink`).
@@ -293,4 +278,19 @@ pub async fn downlink_answer(
     let sealed =
         sijil_sync::downlink::seal_to_device(&device_key, &downlink_context(since, key_id), &body);
     Ok((sealed, sig))
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::{parse_scope, scope_allows};
+
+    #[test]
+    fn a_scope_names_known_packet_kinds_only_and_allows_what_it_names() {
+        assert_eq!(parse_scope(" register ,register").unwrap(), "register");
+        assert_eq!(parse_scope("").unwrap(), "");
+        assert!(parse_scope("register,issue").unwrap_err().contains("issue"));
+        assert!(scope_allows("register", "register"));
+        assert!(!scope_allows("", "register"));
+        assert!(!scope_allows("registers", "register"));
+    }
 }
