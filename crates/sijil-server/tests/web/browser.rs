@@ -472,6 +472,10 @@ async fn screenshots_of_the_main_pages_in_arabic_and_english() {
             .await;
         b.goto(&app, "/admin/users").await;
         b.screenshot(dir, &format!("users-{lang}"), 1000).await;
+        b.goto(&app, "/passports").await;
+        b.screenshot(dir, &format!("passports-{lang}"), 900).await;
+        b.goto(&app, "/verify").await;
+        b.screenshot(dir, &format!("verify-{lang}"), 900).await;
         b.logout().await;
     }
     b.client.clone().close().await.unwrap();
