@@ -24,7 +24,10 @@ use ciborium::Value;
 use ed25519_dalek::SigningKey;
 use time::OffsetDateTime;
 
-use super::{KeyId, KeyUsage, RevocationListError, TrustList, cose};
+use super::{
+    KeyId, RevocationListError, TrustList, cose,
+    signed_list::{self, ListBody},
+};
 
 /// One alert: who, and what kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -118,32 +121,10 @@ impl AlertList {
 
     /// Checks the signature (a key trusted for lists) and reads the list.
     pub fn open(bytes: &[u8], trust: &TrustList) -> Result<Self, RevocationListError> {
-        let opened = cose::open(bytes, trust, KeyUsage::Lists)?;
-        let value: Value = ciborium::from_reader(&opened.payload[..])
-            .map_err(|e| RevocationListError::Malformed(format!("alert list is not CBOR: {e}")))?;
-        let bad = |what: &str| RevocationListError::Malformed(format!("alert list: {what}"));
-        let Value::Map(entries) = value else {
-            return Err(bad("not a map"));
-        };
-        let get = |key: u8| {
-            entries.iter().find_map(|(k, v)| match k {
-                Value::Integer(i) if i128::from(*i) == i128::from(key) => Some(v),
-                _ => None,
-            })
-        };
-        let version = match get(1) {
-            Some(Value::Integer(i)) => u64::try_from(i128::from(*i)).map_err(|_| bad("version"))?,
-            _ => return Err(bad("missing version (1)")),
-        };
-        let issued_at = match get(2) {
-            Some(Value::Integer(i)) => i64::try_from(i128::from(*i))
-                .ok()
-                .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
-                .ok_or_else(|| bad("issued at (2) out of range"))?,
-            _ => return Err(bad("missing issued at (2)")),
-        };
-        let mut list = Self::new(version, issued_at);
-        let Some(Value::Array(items)) = get(3) else {
+        let body = ListBody::open(bytes, trust, Some("alert list"))?;
+        let bad = |what: &str| body.bad(what);
+        let mut list = Self::new(body.version, body.issued_at);
+        let Some(Value::Array(items)) = body.get(3) else {
             return Err(bad("missing alerts (3)"));
         };
         for item in items {
@@ -167,12 +148,7 @@ impl AlertList {
         trust: &TrustList,
     ) -> Result<Self, RevocationListError> {
         let list = Self::open(bytes, trust)?;
-        if list.version <= current.version {
-            return Err(RevocationListError::Stale {
-                have: current.version,
-                got: list.version,
-            });
-        }
+        signed_list::newer_than(current.version, list.version)?;
         Ok(list)
     }
 }
@@ -180,7 +156,7 @@ impl AlertList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credential::TrustedKey;
+    use crate::credential::{KeyUsage, TrustedKey};
     use time::macros::datetime;
 
     fn trust() -> (TrustList, SigningKey, KeyId) {

@@ -52,6 +52,7 @@ mod cose;
 mod keys;
 mod pipeline;
 mod revocation;
+mod signed_list;
 mod trust_file;
 
 use std::fmt;

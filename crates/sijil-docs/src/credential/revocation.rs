@@ -26,7 +26,10 @@ use ciborium::Value;
 use ed25519_dalek::SigningKey;
 use time::OffsetDateTime;
 
-use super::{CredentialId, KeyId, KeyUsage, TrustList, VerifyError, cose};
+use super::{
+    CredentialId, KeyId, TrustList, VerifyError, cose,
+    signed_list::{self, ListBody},
+};
 
 /// Why a revocation list was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -203,32 +206,10 @@ impl RevocationList {
 
     /// Checks the signature (a key trusted for lists) and reads the list.
     pub fn open(bytes: &[u8], trust: &TrustList) -> Result<Self, RevocationListError> {
-        let opened = cose::open(bytes, trust, KeyUsage::Lists)?;
-        let value: Value = ciborium::from_reader(&opened.payload[..])
-            .map_err(|e| RevocationListError::Malformed(format!("not CBOR: {e}")))?;
-        let bad = |what: &str| RevocationListError::Malformed(what.to_owned());
-        let Value::Map(entries) = value else {
-            return Err(bad("not a map"));
-        };
-        let get = |key: u8| {
-            entries.iter().find_map(|(k, v)| match k {
-                Value::Integer(i) if i128::from(*i) == i128::from(key) => Some(v),
-                _ => None,
-            })
-        };
-        let version = match get(1) {
-            Some(Value::Integer(i)) => u64::try_from(i128::from(*i)).map_err(|_| bad("version"))?,
-            _ => return Err(bad("missing version (1)")),
-        };
-        let issued_at = match get(2) {
-            Some(Value::Integer(i)) => i64::try_from(i128::from(*i))
-                .ok()
-                .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
-                .ok_or_else(|| bad("issued at (2) out of range"))?,
-            _ => return Err(bad("missing issued at (2)")),
-        };
-        let mut list = Self::new(version, issued_at);
-        match get(3) {
+        let body = ListBody::open(bytes, trust, None)?;
+        let bad = |what: &str| body.bad(what);
+        let mut list = Self::new(body.version, body.issued_at);
+        match body.get(3) {
             Some(Value::Array(items)) => {
                 for item in items {
                     match item {
@@ -239,7 +220,7 @@ impl RevocationList {
             }
             _ => return Err(bad("missing card numbers (3)")),
         }
-        match get(4) {
+        match body.get(4) {
             Some(Value::Array(items)) => {
                 for item in items {
                     match item {
@@ -253,7 +234,7 @@ impl RevocationList {
             }
             _ => return Err(bad("missing credential ids (4)")),
         }
-        match get(5) {
+        match body.get(5) {
             None => {}
             Some(Value::Map(items)) => {
                 for (number, code) in items {
@@ -280,12 +261,7 @@ impl RevocationList {
         trust: &TrustList,
     ) -> Result<Self, RevocationListError> {
         let list = Self::open(bytes, trust)?;
-        if list.version <= current.version {
-            return Err(RevocationListError::Stale {
-                have: current.version,
-                got: list.version,
-            });
-        }
+        signed_list::newer_than(current.version, list.version)?;
         Ok(list)
     }
 }
