@@ -86,6 +86,20 @@ async fn step(
     .await
 }
 
+/// Records `step` (see [`step`]), then commits and returns the application as it now stands.
+async fn record_step(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: Uuid,
+    next: ApplicationStep,
+    detail: Value,
+    actor: &Actor,
+) -> StoreResult<PassportApplication> {
+    step(&mut tx, id, next, detail, actor).await?;
+    let app = load(&mut tx, id).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(app)
+}
+
 fn wrong_step(app: &PassportApplication, wanted: &str) -> StoreError {
     StoreError::Conflict(format!(
         "the application is {}; it must be {wanted}",
@@ -121,17 +135,14 @@ pub(super) async fn apply(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    step(
-        &mut tx,
+    record_step(
+        tx,
         id,
         ApplicationStep::Applied,
         json!({"person": person.to_string()}),
         actor,
     )
-    .await?;
-    let app = load(&mut tx, id).await?;
-    tx.commit().await.map_err(db)?;
-    Ok(app)
+    .await
 }
 
 pub(super) async fn get(s: &SqliteStore, id: Uuid) -> StoreResult<PassportApplication> {
@@ -187,8 +198,8 @@ pub(super) async fn check(
         alerts.extend(documents::active_codes(&mut tx, &nn).await?);
     }
     let clear = valid_passports.is_empty() && alerts.is_empty();
-    step(
-        &mut tx,
+    record_step(
+        tx,
         id,
         if clear {
             ApplicationStep::Checked
@@ -198,10 +209,7 @@ pub(super) async fn check(
         json!({"valid_passports": valid_passports, "alerts": alerts}),
         actor,
     )
-    .await?;
-    let app = load(&mut tx, id).await?;
-    tx.commit().await.map_err(db)?;
-    Ok(app)
+    .await
 }
 
 pub(super) async fn approve(
@@ -227,17 +235,14 @@ pub(super) async fn approve(
         }
         _ => return Err(wrong_step(&app, "checked")),
     }
-    step(
-        &mut tx,
+    record_step(
+        tx,
         id,
         ApplicationStep::Approved,
         json!({"note": note}),
         actor,
     )
-    .await?;
-    let app = load(&mut tx, id).await?;
-    tx.commit().await.map_err(db)?;
-    Ok(app)
+    .await
 }
 
 pub(super) async fn refuse(
@@ -254,17 +259,14 @@ pub(super) async fn refuse(
     ) {
         return Err(wrong_step(&app, "open"));
     }
-    step(
-        &mut tx,
+    record_step(
+        tx,
         id,
         ApplicationStep::Refused,
         json!({"note": note}),
         actor,
     )
-    .await?;
-    let app = load(&mut tx, id).await?;
-    tx.commit().await.map_err(db)?;
-    Ok(app)
+    .await
 }
 
 pub(super) async fn issue(
