@@ -6,16 +6,13 @@ use async_trait::async_trait;
 use sijil_core::OfficeCode;
 use uuid::Uuid;
 
-use super::{
-    SqliteStore, access::entry, commit_audited, db, sync_central as central, sync_office as office,
-    sync_receipts,
-};
+use super::{SqliteStore, sync_central as central, sync_office as office, sync_receipts};
 use crate::{
     Actor, ContactDelta, Device, DeviceStatus, DownlinkEntry, InboxClaim, InboxEntry, InboxState,
     NewDevice, NewOutboxPacket, NewQuarantine, OfficeContact, OutboxCounts, OutboxPacket,
     OutboxState, Quarantined, Resolution, StoreResult, SyncStore, UnsealedRecord, Upload,
 };
-use crate::{HeldReceipt, Receipt, StoreError};
+use crate::{HeldReceipt, Receipt};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -66,26 +63,7 @@ impl SyncStore for SqliteStore {
         scope: &str,
         actor: &Actor,
     ) -> StoreResult<Device> {
-        let mut tx = self.begin().await?;
-        let done = sqlx::query("UPDATE sync_devices SET scope = ? WHERE key_id = ?")
-            .bind(scope)
-            .bind(key_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("device"));
-        }
-        let audit = entry(
-            actor,
-            "sync.device.scope",
-            format!("device:{key_id}"),
-            serde_json::json!({ "scope": scope }),
-        );
-        commit_audited(tx, audit).await?;
-        central::device(&self.writer, key_id)
-            .await?
-            .ok_or(StoreError::NotFound("device"))
+        central::set_device_scope(self, key_id, scope, actor).await
     }
     async fn receipts_wanted(&self, recheck: OffsetDateTime, limit: u32) -> StoreResult<Vec<Uuid>> {
         sync_receipts::receipts_wanted(&self.reader, recheck, limit).await

@@ -124,19 +124,50 @@ pub(super) async fn decide_device(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    if done.rows_affected() == 0 {
+    let audit = entry(
+        actor,
+        "sync.device.decide",
+        format!("device:{key_id}"),
+        json!({ "status": status.as_str() }),
+    );
+    device_changed(s, tx, done.rows_affected(), key_id, audit).await
+}
+
+pub(super) async fn set_device_scope(
+    s: &SqliteStore,
+    key_id: &str,
+    scope: &str,
+    actor: &Actor,
+) -> StoreResult<Device> {
+    let mut tx = s.begin().await?;
+    let done = sqlx::query("UPDATE sync_devices SET scope = ? WHERE key_id = ?")
+        .bind(scope)
+        .bind(key_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    let audit = entry(
+        actor,
+        "sync.device.scope",
+        format!("device:{key_id}"),
+        json!({ "scope": scope }),
+    );
+    device_changed(s, tx, done.rows_affected(), key_id, audit).await
+}
+
+/// Ends a change of one device row: none changed is an unknown key; else the audit entry and
+/// the commit together, and the device as it now stands.
+async fn device_changed(
+    s: &SqliteStore,
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    rows: u64,
+    key_id: &str,
+    audit: crate::NewAuditEntry,
+) -> StoreResult<Device> {
+    if rows == 0 {
         return Err(StoreError::NotFound("device"));
     }
-    commit_audited(
-        tx,
-        entry(
-            actor,
-            "sync.device.decide",
-            format!("device:{key_id}"),
-            json!({ "status": status.as_str() }),
-        ),
-    )
-    .await?;
+    commit_audited(tx, audit).await?;
     device(&s.writer, key_id)
         .await?
         .ok_or(StoreError::NotFound("device"))
