@@ -356,8 +356,8 @@ pub(super) async fn downlink<S: Store>(
 /// `POST /api/v1/sync/receipts`: what the central made of a node's packets (linked to which
 /// person's national number, new, in review, quarantined and why). The question must be
 /// signed by an approved device key and names only that key's packets; the answer is signed
-/// with the central's downlink key. Numbers travel in the clear otherwise: run the link over
-/// TLS where it can be intercepted.
+/// with the central's downlink key and sealed to the asking device (the numbers are personal
+/// data, and the link may be watched).
 pub(super) async fn receipts<S: Store>(
     State(state): State<AppState<S>>,
     headers: HeaderMap,
@@ -396,8 +396,8 @@ pub(super) async fn receipts<S: Store>(
         .central()
         .expect("central")
         .sign_receipts(&body, &answer);
-    let body = answer;
-    let mut resp = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    let sealed = sijil_sync::downlink::seal_receipts(&key, &body, &answer);
+    let mut resp = ([(header::CONTENT_TYPE, "application/octet-stream")], sealed).into_response();
     resp.headers_mut()
         .insert(SIGNATURE_HEADER, HeaderValue::from_str(&sig).expect("hex"));
     Ok(resp)

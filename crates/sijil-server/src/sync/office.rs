@@ -43,8 +43,8 @@ pub enum SyncError {
     /// This node has not enrolled (no central keys yet).
     #[error("this office node is not enrolled: run `sijil office enrol`")]
     NotEnrolled,
-    /// A receipts answer's signature did not verify.
-    #[error("the receipts answer's signature does not verify")]
+    /// A receipts answer did not open for this device or its signature did not verify.
+    #[error("the receipts answer does not open for this device or its signature does not verify")]
     BadReceipts,
     /// The central's keys changed since enrolment.
     #[error("the central's keys differ from those recorded at enrolment; refusing to trust them")]
@@ -280,7 +280,9 @@ pub async fn pull_receipts(ctx: &SyncContext, client: &CentralClient) -> Result<
         })
         .expect("serialises");
         let sig = hex::encode(node.device.sign_request(&body).to_bytes());
-        let (answer, sig) = client.receipts(body.clone(), &sig).await?;
+        let (sealed, sig) = client.receipts(body.clone(), &sig).await?;
+        let answer = sijil_sync::downlink::open_receipts(&node.device, &body, &sealed)
+            .map_err(|_| SyncError::BadReceipts)?;
         let sig: [u8; 64] = hex::decode(&sig)
             .ok()
             .and_then(|s| s.try_into().ok())

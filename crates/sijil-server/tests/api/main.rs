@@ -9,6 +9,7 @@ mod documents;
 mod events;
 mod lists;
 mod merged;
+mod receipts;
 mod records;
 mod resolution;
 mod roles;
