@@ -17,6 +17,7 @@ mod resolution;
 mod routes;
 mod service;
 pub mod sync;
+pub mod tls;
 pub mod verification;
 pub mod web;
 
@@ -174,6 +175,29 @@ pub async fn serve<S: Store>(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Serves the application over HTTPS on `listener` until `shutdown` completes. Browsers are
+/// told to come back only over HTTPS (`Strict-Transport-Security`); session cookies should be
+/// `Secure` too ([`ServerConfig::secure_cookies`]).
+pub async fn serve_tls<S: Store>(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    state: AppState<S>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).layer(axum::middleware::map_response(
+        |mut response: axum::response::Response| async move {
+            response.headers_mut().insert(
+                axum::http::header::STRICT_TRANSPORT_SECURITY,
+                axum::http::HeaderValue::from_static("max-age=31536000"),
+            );
+            response
+        },
+    ));
+    axum::serve(tls::TlsListener::new(listener, tls)?, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -1,7 +1,11 @@
 //! Typed, layered settings: built-in defaults, then a TOML file, then `SIJIL_SECTION__KEY`
 //! environment variables, then command-line flags (applied by the command itself).
 
-use std::{net::SocketAddr, path::Path, time::Duration};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use anyhow::Context;
 use serde::Deserialize;
@@ -29,6 +33,11 @@ pub struct ServerSettings {
     /// Mark session cookies `Secure` (browsers then send them only over HTTPS). Off by default
     /// because district offices often serve the application over plain HTTP on their own LAN.
     pub secure_cookies: bool,
+    /// PEM certificate chain to serve HTTPS with (with `tls_key`; relative paths are taken
+    /// from the data directory). Setting it also makes cookies `Secure`.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Sample population settings.
@@ -48,6 +57,8 @@ impl Default for ServerSettings {
             session_hours: 8,
             max_body_kib: 64,
             secure_cookies: false,
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }
@@ -93,6 +104,8 @@ impl Settings {
                 "SERVER__SECURE_COOKIES" => {
                     self.server.secure_cookies = value.parse().with_context(parse_err)?
                 }
+                "SERVER__TLS_CERT" => self.server.tls_cert = Some(value.into()),
+                "SERVER__TLS_KEY" => self.server.tls_key = Some(value.into()),
                 "SERVER__MAX_BODY_KIB" => {
                     self.server.max_body_kib = value.parse().with_context(parse_err)?
                 }
@@ -109,8 +122,21 @@ impl Settings {
         sijil_server::ServerConfig {
             session_ttl: Duration::from_secs(self.server.session_hours * 3600),
             max_body_bytes: self.server.max_body_kib * 1024,
-            secure_cookies: self.server.secure_cookies,
+            secure_cookies: self.server.secure_cookies || self.server.tls_cert.is_some(),
             ..Default::default()
+        }
+    }
+
+    /// The certificate and key files to serve HTTPS with, relative paths taken from
+    /// `data_dir`; `None` for plain HTTP. One without the other is an error.
+    pub fn tls_files(&self, data_dir: &Path) -> anyhow::Result<Option<(PathBuf, PathBuf)>> {
+        match (&self.server.tls_cert, &self.server.tls_key) {
+            (Some(cert), Some(key)) => Ok(Some((data_dir.join(cert), data_dir.join(key)))),
+            (None, None) => Ok(None),
+            _ => anyhow::bail!(
+                "HTTPS needs both a certificate and its key (--tls-cert and --tls-key, or \
+                 server.tls_cert and server.tls_key)"
+            ),
         }
     }
 }
@@ -131,6 +157,24 @@ mod tests {
         s.apply_env([("SIJIL_SERVER__SECURE_COOKIES".to_owned(), "true".to_owned())].into_iter())
             .unwrap();
         assert!(s.server_config().secure_cookies);
+        s.apply_env(
+            [(
+                "SIJIL_SERVER__TLS_CERT".to_owned(),
+                "tls-cert.pem".to_owned(),
+            )]
+            .into_iter(),
+        )
+        .unwrap();
+        assert!(
+            s.tls_files(Path::new("d")).is_err(),
+            "a certificate needs its key"
+        );
+        s.apply_env([("SIJIL_SERVER__TLS_KEY".to_owned(), "/etc/k.pem".to_owned())].into_iter())
+            .unwrap();
+        assert_eq!(
+            s.tls_files(Path::new("d")).unwrap(),
+            Some((PathBuf::from("d/tls-cert.pem"), PathBuf::from("/etc/k.pem")))
+        );
         assert!(
             s.apply_env([("SIJIL_SERVER__BIND".to_owned(), "nonsense".to_owned())].into_iter())
                 .is_err()

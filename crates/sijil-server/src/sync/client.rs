@@ -133,13 +133,30 @@ pub const SIGNATURE_HEADER: &str = "sijil-signature";
 
 impl CentralClient {
     /// A client of the central at `base` (e.g. `http://10.0.0.1:8080`); each request gives up
-    /// after `timeout` (a stalled link counts as down).
+    /// after `timeout` (a stalled link counts as down). An `https://` central must then hold a
+    /// certificate the system trusts; see [`CentralClient::trusting`] for a ministry CA.
     pub fn new(base: &str, timeout: Duration) -> Self {
-        let http = reqwest::Client::builder()
+        Self::with(base, timeout, reqwest::Client::builder())
+    }
+
+    /// A client of an `https://` central whose certificate chains to one in `tls`'s roots
+    /// only (see [`crate::tls::client_config`]).
+    pub fn trusting(base: &str, timeout: Duration, tls: rustls::ClientConfig) -> Self {
+        Self::with(
+            base,
+            timeout,
+            reqwest::Client::builder()
+                .use_preconfigured_tls(tls)
+                .https_only(true),
+        )
+    }
+
+    fn with(base: &str, timeout: Duration, builder: reqwest::ClientBuilder) -> Self {
+        let http = builder
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .build()
-            .expect("a plain HTTP client builds");
+            .expect("an HTTP client with a ready TLS configuration builds");
         Self {
             http,
             base: base.trim_end_matches('/').to_owned(),

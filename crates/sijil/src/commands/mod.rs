@@ -9,6 +9,7 @@ mod keys;
 mod office;
 mod serve;
 mod sync;
+mod tls;
 mod verify;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -65,6 +66,9 @@ pub enum Command {
     /// Packets carried by hand: export at an office node, import at the central.
     #[command(subcommand)]
     Sync(sync::Cmd),
+    /// HTTPS certificates: a self-signed one for a central without a ministry CA.
+    #[command(subcommand)]
+    Tls(tls::Cmd),
 }
 
 impl Cli {
@@ -81,6 +85,7 @@ impl Cli {
             Command::Keys(cmd) => cmd.run(&self.data).await,
             Command::Office(cmd) => cmd.run(&self.data).await,
             Command::Sync(cmd) => cmd.run(&self.data).await,
+            Command::Tls(cmd) => cmd.run(&self.data),
         }
     }
 }

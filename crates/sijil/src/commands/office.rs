@@ -3,7 +3,13 @@
 //! registration into a signed, encrypted packet and pushes the queue to the central whenever
 //! it can be reached. Nothing waits for the central.
 
-use std::{net::SocketAddr, path::Path, process::ExitCode, sync::Arc, time::Duration};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Arc,
+    time::Duration,
+};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -25,9 +31,13 @@ use crate::{data, settings::Settings};
 /// Runs a field office node until interrupted, or enrols it.
 #[derive(Debug, Args)]
 pub struct Cmd {
-    /// The central registry's address, e.g. http://10.1.0.1:8080.
+    /// The central registry's address, e.g. https://10.1.0.1:8443.
     #[arg(long, value_name = "URL", global = true)]
     central: Option<String>,
+    /// Trust only the certificates in this PEM file for an https:// central (the ministry's
+    /// certificate authority, or the central's own self-signed certificate).
+    #[arg(long, value_name = "FILE", global = true, env = "SIJIL_CENTRAL_CA")]
+    central_ca: Option<PathBuf>,
     /// This office's code (e.g. DAM-01); needed on first start.
     #[arg(long, value_name = "CODE", global = true)]
     office: Option<String>,
@@ -52,6 +62,8 @@ pub struct Cmd {
     /// Bytes per upload request (large: each request waits a round trip for its answer).
     #[arg(long, default_value_t = 256 * 1024, value_name = "BYTES")]
     chunk_bytes: usize,
+    #[command(flatten)]
+    tls: super::tls::TlsArgs,
 
     #[command(subcommand)]
     action: Option<Action>,
@@ -103,11 +115,25 @@ pub async fn open_node(
 }
 
 impl Cmd {
+    /// The client of the central: trusting only `--central-ca` when given.
+    fn client(&self, central: &str) -> anyhow::Result<CentralClient> {
+        let timeout = Duration::from_secs(self.request_timeout_secs);
+        let Some(ca) = &self.central_ca else {
+            return Ok(CentralClient::new(central, timeout));
+        };
+        anyhow::ensure!(
+            central.starts_with("https://"),
+            "--central-ca is for an https:// central, not {central}"
+        );
+        let tls = sijil_server::tls::client_config(ca).context("--central-ca")?;
+        Ok(CentralClient::trusting(central, timeout, tls))
+    }
+
     pub async fn run(self, data_dir: &Path) -> anyhow::Result<ExitCode> {
         let central = self.central.clone().context("--central URL is required")?;
         let (store, ctx) = open_node(data_dir, self.office.as_deref()).await?;
         let node = ctx.office().expect("office node");
-        let client = CentralClient::new(&central, Duration::from_secs(self.request_timeout_secs));
+        let client = self.client(&central)?;
         if let Some(Action::Enrol { label }) = &self.action {
             let status = office::enrol(&ctx, &client, label)
                 .await
@@ -128,6 +154,8 @@ impl Cmd {
         if let Some(bind) = self.bind {
             settings.server.bind = bind;
         }
+        self.tls.apply(&mut settings)?;
+        settings.tls_files(data_dir)?;
         let new_office = NewOffice {
             code: node.office.clone(),
             name_ar: format!("مكتب {}", node.office),
@@ -160,21 +188,15 @@ impl Cmd {
             Duration::from_millis(self.sync_interval_ms),
             Duration::from_millis(self.max_backoff_ms),
         ));
-        let listener = tokio::net::TcpListener::bind(settings.server.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
-        println!(
-            "Sijil office node is listening on http://{}",
-            listener.local_addr()?
-        );
         let state = AppState::load(store.clone(), settings.server_config())
             .await
             .context("cannot load the registry for identity resolution")?
             .with_sync(ctx);
-        let served = sijil_server::serve(listener, state, super::serve::shutdown_signal()).await;
+        let served =
+            super::tls::listen_and_serve(&settings, data_dir, state, "Sijil office node").await;
         sync.abort();
         store.close().await;
-        served.context("the server failed")?;
+        served?.context("the server failed")?;
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -23,6 +23,8 @@ pub struct Cmd {
     /// People in the sample population loaded on first start (0 for none).
     #[arg(long, value_name = "N")]
     sample_people: Option<usize>,
+    #[command(flatten)]
+    tls: super::tls::TlsArgs,
 }
 
 impl Cmd {
@@ -34,6 +36,9 @@ impl Cmd {
         if let Some(n) = self.sample_people {
             settings.sample.people = n;
         }
+        self.tls.apply(&mut settings)?;
+        // A bad certificate is found before anything else starts.
+        settings.tls_files(data_dir)?;
         let store = data::open_store(data_dir).await?;
         let first_start = bootstrap::ensure_admin(&store)
             .await
@@ -56,18 +61,14 @@ impl Cmd {
                 bootstrap::ADMIN_USERNAME
             );
         }
-        let listener = tokio::net::TcpListener::bind(settings.server.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
-        println!("Sijil is listening on http://{}", listener.local_addr()?);
         let sync = central_sync(&store, data_dir).await?;
         let state = state.with_sync(sync);
         // Offices receive the lists through the downlink; publish any change made while down.
         sijil_server::sync::lists::publish(&state, std::time::Duration::ZERO)
             .await
             .context("cannot publish the document lists")?;
-        sijil_server::serve(listener, state, shutdown_signal())
-            .await
+        super::tls::listen_and_serve(&settings, data_dir, state, "Sijil")
+            .await?
             .context("the server failed")?;
         store.close().await;
         Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 
 mod bench;
 mod e2e;
+mod https;
 mod lists;
 mod proxy;
 mod quarantine;
@@ -80,7 +81,7 @@ fn spawn(data: &Path, args: &[&str]) -> (Proc, Option<String>) {
         if let Some(rest) = line.split("administrator login  admin / ").nth(1) {
             password = rest.split_whitespace().next().map(str::to_owned);
         }
-        if line.contains("listening on http://") {
+        if line.contains("listening on http://") || line.contains("listening on https://") {
             break;
         }
     }
@@ -131,7 +132,11 @@ pub struct Api {
 
 impl Api {
     pub async fn login(base: &str, password: &str) -> Self {
-        let client = reqwest::Client::new();
+        Self::login_with(reqwest::Client::new(), base, password).await
+    }
+
+    /// Logs in with `client` (e.g. one that trusts a test certificate).
+    pub async fn login_with(client: reqwest::Client, base: &str, password: &str) -> Self {
         let login: Value = client
             .post(format!("{base}/api/v1/auth/login"))
             .json(&json!({ "username": "admin", "password": password }))
