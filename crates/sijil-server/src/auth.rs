@@ -78,6 +78,17 @@ impl CurrentUser {
             Err(AppError::Forbidden)
         }
     }
+
+    /// Refuses unless the role allows `permission` (reading or searching persons) and this
+    /// officer is under the ceiling of person reads ([`crate::limits`]).
+    pub async fn read_persons<S: Store>(
+        &self,
+        state: &AppState<S>,
+        permission: Permission,
+    ) -> Result<(), AppError> {
+        self.require(permission)?;
+        crate::limits::take_person_read(state, &self.user).await
+    }
 }
 
 impl<S: Store> FromRequestParts<AppState<S>> for CurrentUser {
@@ -96,7 +107,11 @@ impl<S: Store> FromRequestParts<AppState<S>> for CurrentUser {
             .filter(|t| !t.is_empty() && t.len() <= 128)
             .ok_or(AppError::Unauthenticated)?;
         let token_hash = token_hash(token);
-        match state.store.session_user(&token_hash).await {
+        match state
+            .store
+            .session_user(&token_hash, state.config.session_idle)
+            .await
+        {
             Ok(user) => Ok(CurrentUser { user, token_hash }),
             Err(StoreError::NotFound(_)) => Err(AppError::Unauthenticated),
             Err(e) => Err(e.into()),

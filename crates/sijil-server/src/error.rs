@@ -47,6 +47,9 @@ pub enum AppError {
     /// The body is larger than allowed.
     #[error("request body too large")]
     TooLarge,
+    /// A rate limit was reached; retry after this many seconds.
+    #[error("too many requests; retry in {0} s")]
+    RateLimited(u64),
     /// Anything else: a bug or a broken database.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -121,6 +124,12 @@ impl AppError {
                 "حجم الطلب أكبر من المسموح".into(),
                 "request body too large".into(),
             ),
+            RateLimited(secs) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("طلبات كثيرة في وقت قصير؛ أعد المحاولة بعد {secs} ثانية"),
+                format!("too many requests in a short time; try again in {secs} s"),
+            ),
             Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -142,6 +151,12 @@ impl IntoResponse for AppError {
             _ => &[],
         };
         let body = json!({ "error": { "code": code, "message_ar": ar, "message_en": en, "fields": fields } });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::RateLimited(secs) = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

@@ -11,6 +11,7 @@ mod error;
 pub mod issuance;
 mod json;
 pub mod keyring;
+pub mod limits;
 mod lockout;
 mod middleware;
 mod resolution;
@@ -40,6 +41,8 @@ pub use error::AppError;
 pub struct ServerConfig {
     /// How long a session lasts after login.
     pub session_ttl: Duration,
+    /// How long a session lasts unused (a clerk who leaves the counter is logged out).
+    pub session_idle: Duration,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
     /// Longest time a request may take.
@@ -47,15 +50,19 @@ pub struct ServerConfig {
     /// Whether the web application's cookies carry `Secure` (set it when served over HTTPS;
     /// off by default because an office node is often reached over plain HTTP on its LAN).
     pub secure_cookies: bool,
+    /// Ceilings on reads of person records per officer and on login attempts per address.
+    pub rate_limits: limits::RateLimits,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             session_ttl: Duration::from_secs(8 * 3600),
+            session_idle: Duration::from_secs(30 * 60),
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(30),
             secure_cookies: false,
+            rate_limits: limits::RateLimits::default(),
         }
     }
 }
@@ -67,6 +74,7 @@ pub struct AppState<S> {
     resolver: Arc<Resolver>,
     config: Arc<ServerConfig>,
     lockout: Arc<lockout::Lockout>,
+    limiters: Arc<limits::Limiters>,
     metrics: PrometheusHandle,
     /// The signing keys (documents and lists); `None` where this server issues nothing.
     keyring: Option<Arc<Mutex<keyring::Keyring>>>,
@@ -83,6 +91,7 @@ impl<S: Store> AppState<S> {
         Self {
             store,
             resolver,
+            limiters: Arc::new(limits::Limiters::new(config.rate_limits)),
             config: Arc::new(config),
             lockout: Arc::default(),
             metrics: middleware::metrics_handle(),
@@ -156,6 +165,10 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
     let body_limit = state.config.max_body_bytes;
     routes::router::<S>()
         .merge(web::router::<S>())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::guard_logins::<S>,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::track_metrics))
@@ -174,9 +187,12 @@ pub async fn serve<S: Store>(
     state: AppState<S>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<limits::PeerAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Serves the application over HTTPS on `listener` until `shutdown` completes. Browsers are
@@ -197,7 +213,10 @@ pub async fn serve_tls<S: Store>(
             response
         },
     ));
-    axum::serve(tls::TlsListener::new(listener, tls)?, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        tls::TlsListener::new(listener, tls)?,
+        app.into_make_service_with_connect_info::<limits::PeerAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

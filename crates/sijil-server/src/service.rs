@@ -86,10 +86,16 @@ pub(crate) async fn login<S: Store>(
     };
     state.lockout.succeeded(username);
     let token = auth::random_hex(32);
-    let expires_at = OffsetDateTime::now_utc() + state.config.session_ttl;
+    let now = OffsetDateTime::now_utc();
+    let expires_at = now + state.config.session_ttl;
     state
         .store
-        .create_session(&auth::token_hash(&token), &user, expires_at)
+        .create_session(
+            &auth::token_hash(&token),
+            &user,
+            expires_at,
+            now + state.config.session_idle,
+        )
         .await?;
     Ok(Session {
         user,

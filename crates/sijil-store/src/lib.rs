@@ -55,15 +55,18 @@ pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
     async fn user_by_name(&self, username: &str) -> StoreResult<User>;
     /// Lists users.
     async fn users(&self) -> StoreResult<Vec<User>>;
-    /// Stores a session token's hash for `user_id`, valid until `expires_at`; audited as a login.
+    /// Stores a session token's hash for `user_id`, valid until `expires_at` and, unless used,
+    /// until `idle_until`; audited as a login.
     async fn create_session(
         &self,
         token_hash: &str,
         user: &User,
         expires_at: time::OffsetDateTime,
+        idle_until: time::OffsetDateTime,
     ) -> StoreResult<()>;
-    /// The active user of an unexpired session.
-    async fn session_user(&self, token_hash: &str) -> StoreResult<User>;
+    /// The active user of a session that has neither expired nor been idle for `idle`; using
+    /// it moves its idle deadline forward (written at most once a minute).
+    async fn session_user(&self, token_hash: &str, idle: std::time::Duration) -> StoreResult<User>;
     /// Ends a session; audited as a logout.
     async fn delete_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()>;
     /// Replaces a user's password hash and ends all their sessions; audited.

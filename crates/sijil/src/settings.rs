@@ -18,6 +18,28 @@ pub struct Settings {
     pub server: ServerSettings,
     /// The sample population loaded into a fresh registry by `serve`.
     pub sample: SampleSettings,
+    /// Rate limits.
+    pub limits: LimitSettings,
+}
+
+/// Rate limits (per minute; 0 turns one off).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Reads and searches of person records by one officer.
+    pub person_reads_per_minute: u32,
+    /// Login and enrolment attempts from one address.
+    pub logins_per_minute: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        let d = sijil_server::limits::RateLimits::default();
+        Self {
+            person_reads_per_minute: d.person_reads_per_minute,
+            logins_per_minute: d.logins_per_minute,
+        }
+    }
 }
 
 /// HTTP server settings.
@@ -28,6 +50,8 @@ pub struct ServerSettings {
     pub bind: SocketAddr,
     /// Session lifetime in hours.
     pub session_hours: u64,
+    /// Minutes a session may go unused before it ends.
+    pub session_idle_minutes: u64,
     /// Largest request body in KiB.
     pub max_body_kib: usize,
     /// Mark session cookies `Secure` (browsers then send them only over HTTPS). Off by default
@@ -55,6 +79,7 @@ impl Default for ServerSettings {
         Self {
             bind: "127.0.0.1:8080".parse().expect("valid address"),
             session_hours: 8,
+            session_idle_minutes: 30,
             max_body_kib: 64,
             secure_cookies: false,
             tls_cert: None,
@@ -101,6 +126,9 @@ impl Settings {
                 "SERVER__SESSION_HOURS" => {
                     self.server.session_hours = value.parse().with_context(parse_err)?
                 }
+                "SERVER__SESSION_IDLE_MINUTES" => {
+                    self.server.session_idle_minutes = value.parse().with_context(parse_err)?
+                }
                 "SERVER__SECURE_COOKIES" => {
                     self.server.secure_cookies = value.parse().with_context(parse_err)?
                 }
@@ -108,6 +136,12 @@ impl Settings {
                 "SERVER__TLS_KEY" => self.server.tls_key = Some(value.into()),
                 "SERVER__MAX_BODY_KIB" => {
                     self.server.max_body_kib = value.parse().with_context(parse_err)?
+                }
+                "LIMITS__PERSON_READS_PER_MINUTE" => {
+                    self.limits.person_reads_per_minute = value.parse().with_context(parse_err)?
+                }
+                "LIMITS__LOGINS_PER_MINUTE" => {
+                    self.limits.logins_per_minute = value.parse().with_context(parse_err)?
                 }
                 "SAMPLE__PEOPLE" => self.sample.people = value.parse().with_context(parse_err)?,
                 "SAMPLE__SEED" => self.sample.seed = value.parse().with_context(parse_err)?,
@@ -121,8 +155,13 @@ impl Settings {
     pub fn server_config(&self) -> sijil_server::ServerConfig {
         sijil_server::ServerConfig {
             session_ttl: Duration::from_secs(self.server.session_hours * 3600),
+            session_idle: Duration::from_secs(self.server.session_idle_minutes.max(1) * 60),
             max_body_bytes: self.server.max_body_kib * 1024,
             secure_cookies: self.server.secure_cookies || self.server.tls_cert.is_some(),
+            rate_limits: sijil_server::limits::RateLimits {
+                person_reads_per_minute: self.limits.person_reads_per_minute,
+                logins_per_minute: self.limits.logins_per_minute,
+            },
             ..Default::default()
         }
     }

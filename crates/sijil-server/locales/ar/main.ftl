@@ -32,6 +32,8 @@ error-csrf-title = انتهت صلاحية النموذج
 error-csrf-text = لم نتمكن من التحقق من النموذج. افتح الصفحة من جديد وأعد المحاولة.
 error-bad-request-title = طلب غير صالح
 error-bad-request-text = وصل الطلب بشكل غير متوقع. افتح الصفحة من جديد وأعد المحاولة.
+error-rate-limited-title = طلبات كثيرة
+error-rate-limited-text = فتحتَ سجلات كثيرة في وقت قصير. انتظر دقيقة ثم أعد المحاولة؛ سُجّل ذلك في سجل التدقيق.
 error-internal-title = خطأ داخلي
 error-internal-text = حدث خطأ وسُجّل للمراجعة. أعد المحاولة بعد قليل.
 

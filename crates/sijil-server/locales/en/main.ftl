@@ -32,6 +32,8 @@ error-csrf-title = The form has expired
 error-csrf-text = We could not verify the form. Open the page again and retry.
 error-bad-request-title = Bad request
 error-bad-request-text = The request arrived in an unexpected form. Open the page again and retry.
+error-rate-limited-title = Too many requests
+error-rate-limited-text = You opened many records in a short time. Wait a minute and try again; this has been recorded in the audit log.
 error-internal-title = Internal error
 error-internal-text = Something went wrong and it has been logged. Try again in a moment.
 

@@ -48,7 +48,7 @@ pub(super) async fn documents_of<S: Store>(
     user: CurrentUser,
     Path(person): Path<String>,
 ) -> Result<Json<Vec<Document>>, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let person = id(&person, "person")?;
     Ok(Json(
         state.store.documents_of(person, &user.user.actor()).await?,
@@ -60,7 +60,7 @@ pub(super) async fn document<S: Store>(
     user: CurrentUser,
     Path(doc): Path<String>,
 ) -> Result<Json<Document>, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let doc = id(&doc, "document")?;
     Ok(Json(state.store.document(doc, &user.user.actor()).await?))
 }
@@ -73,7 +73,7 @@ pub(super) async fn card_png<S: Store>(
     Path(doc): Path<String>,
     Query(q): Query<card_image::CardQuery>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let doc = id(&doc, "document")?;
     let (side, dpi) = q.parse()?;
     let png = card_image::card_png(&state.store, doc, &user.user.actor(), side, dpi).await?;
@@ -86,7 +86,7 @@ pub(super) async fn document_qr<S: Store>(
     user: CurrentUser,
     Path((doc, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let doc = state
         .store
         .document(id(&doc, "document")?, &user.user.actor())
@@ -163,7 +163,7 @@ pub(super) async fn applications<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
 ) -> Result<Json<Vec<PassportApplication>>, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     Ok(Json(state.store.passport_applications(200).await?))
 }
 
@@ -172,7 +172,7 @@ pub(super) async fn application<S: Store>(
     user: CurrentUser,
     Path(app): Path<String>,
 ) -> Result<Json<PassportApplication>, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let app = id(&app, "passport application")?;
     Ok(Json(state.store.passport_application(app).await?))
 }

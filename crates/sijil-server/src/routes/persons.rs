@@ -17,7 +17,7 @@ pub(super) async fn person<S: Store>(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<PersonDetail>, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     Ok(Json(
         state
             .store
@@ -31,7 +31,7 @@ pub(super) async fn events<S: Store>(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<CivilEvent>>, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     Ok(Json(
         state
             .store
@@ -61,7 +61,7 @@ pub(super) async fn register_members<S: Store>(
     user: CurrentUser,
     Path((place, number)): Path<(String, String)>,
 ) -> Result<Json<Vec<RegisterMember>>, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let number = sijil_core::digits::fold_digits(&number);
     let key = RegisterKey::new(&place, &number).ok_or(AppError::NotFound("family register"))?;
     Ok(Json(

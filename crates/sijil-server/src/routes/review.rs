@@ -41,7 +41,7 @@ pub(super) async fn search<S: Store>(
     user: CurrentUser,
     Query(p): Query<SearchParams>,
 ) -> Result<Json<Vec<SearchResult>>, AppError> {
-    user.require(Permission::SearchPersons)?;
+    user.read_persons(&state, Permission::SearchPersons).await?;
     let input = SearchInput {
         names: &p.names,
         birth_year: &p.birth_year,
@@ -188,7 +188,7 @@ pub(super) async fn decisions<S: Store>(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<DecisionEntry>>, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let person = parse(&id, "person")?;
     Ok(Json(
         state.store.decisions_of(person, &user.user.actor()).await?,

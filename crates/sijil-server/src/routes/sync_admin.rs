@@ -195,7 +195,7 @@ pub(super) async fn receipts<S: Store>(
     user: CurrentUser,
     Query(q): Query<ReceiptsQuery>,
 ) -> Result<Json<Vec<HeldReceipt>>, AppError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let ctx = state
         .sync
         .as_deref()

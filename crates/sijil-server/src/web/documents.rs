@@ -28,19 +28,6 @@ fn parse_id(id: &str) -> Result<Uuid, WebError> {
     Uuid::parse_str(id).map_err(|_| WebError::NotFound)
 }
 
-impl From<AppError> for WebError {
-    fn from(e: AppError) -> Self {
-        match e {
-            AppError::NotFound(_) => WebError::NotFound,
-            AppError::Forbidden => WebError::Forbidden,
-            AppError::Invalid(_) | AppError::Conflict(_) | AppError::Malformed(_) => {
-                WebError::BadRequest
-            }
-            other => WebError::Internal(other.into()),
-        }
-    }
-}
-
 /// The error code a refused workflow step shows on the page it returns to.
 fn step_error(e: AppError) -> Result<&'static str, WebError> {
     match e {
@@ -95,7 +82,7 @@ pub(super) async fn page<S: Store>(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let actor = user.user.actor();
     let doc = state.store.document(parse_id(&id)?, &actor).await?;
     let person = state.store.person(doc.person_id, &actor).await?.person;
@@ -162,7 +149,7 @@ pub(super) async fn card_png<S: Store>(
     Path(id): Path<String>,
     Query(q): Query<card_image::CardQuery>,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let id = parse_id(&id)?;
     let (side, dpi) = q.parse()?;
     let png = card_image::card_png(&state.store, id, &user.user.actor(), side, dpi).await?;
@@ -175,7 +162,7 @@ pub(super) async fn qr<S: Store>(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let doc = state
         .store
         .document(parse_id(&id)?, &user.user.actor())
@@ -304,7 +291,7 @@ pub(super) async fn verify_form<S: Store>(
     State(state): State<AppState<S>>,
     user: WebUser,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let ctx = user.ctx();
     let (lists, can_verify) = lists_line(&state, &ctx);
     html(&VerifyPage {
@@ -322,7 +309,7 @@ pub(super) async fn verify_submit<S: Store>(
     form: FormData,
 ) -> Result<Response, WebError> {
     user.check_csrf(form.csrf())?;
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let input = form.string("code").trim().to_owned();
     if input.is_empty() || input.len() > 8 * 1024 {
         return Err(WebError::BadRequest);
@@ -360,7 +347,7 @@ pub(super) async fn passports<S: Store>(
     user: WebUser,
     Query(q): Query<ErrorQuery>,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let ctx = user.ctx();
     let apps = state
         .store
@@ -429,7 +416,7 @@ pub(super) async fn passport<S: Store>(
     Path(id): Path<String>,
     Query(q): Query<ErrorQuery>,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let app = state.store.passport_application(parse_id(&id)?).await?;
     let ctx = user.ctx();
     let t = ctx.t;

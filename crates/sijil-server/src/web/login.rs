@@ -69,7 +69,7 @@ pub(super) async fn form<S: Store>(
     if let Some(token) = cookie(&headers, SESSION_COOKIE).filter(|t| t.len() <= 128)
         && state
             .store
-            .session_user(&auth::token_hash(token))
+            .session_user(&auth::token_hash(token), state.config.session_idle)
             .await
             .is_ok()
     {

@@ -139,6 +139,7 @@ enum ErrorKind {
     NotFound,
     Csrf,
     BadRequest,
+    RateLimited(u64),
     Internal,
 }
 
@@ -155,6 +156,8 @@ pub enum WebError {
     Csrf,
     /// The request is not what a form sends.
     BadRequest,
+    /// Too many reads in a short time; retry after this many seconds.
+    RateLimited(u64),
     /// A bug or a broken database; logged.
     Internal(anyhow::Error),
 }
@@ -163,6 +166,22 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => WebError::NotFound,
+            other => WebError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<crate::AppError> for WebError {
+    /// For work shared with the API (documents, rate limits).
+    fn from(e: crate::AppError) -> Self {
+        use crate::AppError;
+        match e {
+            AppError::NotFound(_) => WebError::NotFound,
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::RateLimited(secs) => WebError::RateLimited(secs),
+            AppError::Invalid(_) | AppError::Conflict(_) | AppError::Malformed(_) => {
+                WebError::BadRequest
+            }
             other => WebError::Internal(other.into()),
         }
     }
@@ -182,6 +201,7 @@ impl IntoResponse for WebError {
             WebError::NotFound => ErrorKind::NotFound,
             WebError::Csrf => ErrorKind::Csrf,
             WebError::BadRequest => ErrorKind::BadRequest,
+            WebError::RateLimited(secs) => ErrorKind::RateLimited(secs),
             WebError::Internal(e) => {
                 tracing::error!(error = ?e, "web request failed");
                 ErrorKind::Internal
@@ -207,6 +227,7 @@ fn error_page(kind: ErrorKind, lang: Lang) -> Response {
         ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not-found"),
         ErrorKind::Csrf => (StatusCode::FORBIDDEN, "csrf"),
         ErrorKind::BadRequest => (StatusCode::BAD_REQUEST, "bad-request"),
+        ErrorKind::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate-limited"),
         ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     };
     let t = Tr(lang);
@@ -215,10 +236,16 @@ fn error_page(kind: ErrorKind, lang: Lang) -> Response {
         title: t.t(&format!("error-{key}-title")),
         message: t.t(&format!("error-{key}-text")),
     };
-    match page.render() {
+    let mut response = match page.render() {
         Ok(html) => (status, html_headers(), html).into_response(),
         Err(_) => status.into_response(),
+    };
+    if let ErrorKind::RateLimited(secs) = kind {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, secs.into());
     }
+    response
 }
 
 /// `Content-Type` of every page.
@@ -312,7 +339,11 @@ impl<S: Store> FromRequestParts<AppState<S>> for WebUser {
             .filter(|t| !t.is_empty() && t.len() <= 128)
             .ok_or(WebError::Login)?
             .to_owned();
-        let user = match state.store.session_user(&auth::token_hash(&token)).await {
+        let user = match state
+            .store
+            .session_user(&auth::token_hash(&token), state.config.session_idle)
+            .await
+        {
             Ok(user) => user,
             Err(StoreError::NotFound(_)) => return Err(WebError::Login),
             Err(e) => return Err(e.into()),
@@ -338,6 +369,17 @@ impl WebUser {
         } else {
             Err(WebError::Forbidden)
         }
+    }
+
+    /// Refuses unless the role may read persons and this officer is under the ceiling of
+    /// person reads ([`crate::limits`]). Every page that shows a person asks this.
+    pub async fn read_persons<S: Store>(
+        &self,
+        state: &AppState<S>,
+        permission: Permission,
+    ) -> Result<(), WebError> {
+        self.require(permission)?;
+        Ok(crate::limits::take_person_read(state, &self.user).await?)
     }
 
     /// Refuses unless `submitted` is this session's CSRF token.

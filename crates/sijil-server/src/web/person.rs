@@ -341,7 +341,7 @@ async fn person_page<S: Store>(
     errors: Errors,
     notice: String,
 ) -> Result<PersonPage, WebError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let ctx = user.ctx();
     let d = dossier(state, user, id).await?;
     let decisions = state.store.decisions_of(id, &user.user.actor()).await?;
@@ -444,7 +444,7 @@ pub(super) async fn print<S: Store>(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let ctx = user.ctx();
     let d = dossier(&state, &user, parse_id(&id)?).await?;
     html(&PrintPage {
@@ -544,7 +544,7 @@ pub(super) async fn by_number<S: Store>(
     user: WebUser,
     Query(q): Query<ByNumber>,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ReadPerson)?;
+    user.read_persons(&state, Permission::ReadPerson).await?;
     let typed = q.nn.unwrap_or_default();
     let error = match NationalNumber::parse(typed.trim()) {
         Ok(number) => match state.store.person_id_by_national_number(&number).await? {

@@ -54,7 +54,7 @@ pub(super) async fn search<S: Store>(
     user: WebUser,
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    user.require(Permission::SearchPersons)?;
+    user.read_persons(&state, Permission::SearchPersons).await?;
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     let mut page = SearchPage {
         ctx: user.ctx(),

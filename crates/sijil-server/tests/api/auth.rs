@@ -76,3 +76,24 @@ async fn metrics_are_served_in_prometheus_format() {
     assert!(text.contains("sijil_http_requests_total"), "{text}");
     assert!(text.contains("sijil_persons"));
 }
+
+#[tokio::test]
+async fn a_session_left_unused_ends_and_one_in_use_does_not() {
+    let config = sijil_server::ServerConfig {
+        session_idle: std::time::Duration::from_secs(2),
+        ..Default::default()
+    };
+    let (app, _) = crate::helpers::spawn_configured(false, config).await;
+    let token = app.admin_token().await;
+    // In use every 0.7 s for 4 s: twice the idle time, and still signed in.
+    for _ in 0..6 {
+        assert_eq!(app.get("/api/v1/auth/me", &token).await.status(), 200);
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    }
+    // Left alone longer than the idle time: over.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(app.get("/api/v1/auth/me", &token).await.status(), 401);
+    // A new login works.
+    let again = app.admin_token().await;
+    assert_eq!(app.get("/api/v1/auth/me", &again).await.status(), 200);
+}

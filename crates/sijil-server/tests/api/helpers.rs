@@ -24,6 +24,14 @@ pub async fn spawn_app() -> TestApp {
 /// A central registry with signing keys; with `sync`, also taking part in sync (its keys in the
 /// data directory). Returns the state as well, for what a test drives from inside.
 pub async fn spawn_central(sync: bool) -> (TestApp, AppState<SqliteStore>) {
+    spawn_configured(sync, ServerConfig::default()).await
+}
+
+/// [`spawn_central`] with `config`.
+pub async fn spawn_configured(
+    sync: bool,
+    config: ServerConfig,
+) -> (TestApp, AppState<SqliteStore>) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("sijil.db"))
         .await
@@ -35,7 +43,7 @@ pub async fn spawn_central(sync: bool) -> (TestApp, AppState<SqliteStore>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let keys = sijil_server::keyring::Keyring::open(&dir.path().join("keys")).unwrap();
-    let mut state = AppState::load(store.clone(), ServerConfig::default())
+    let mut state = AppState::load(store.clone(), config)
         .await
         .unwrap()
         .with_keyring(keys);

@@ -8,6 +8,7 @@ mod card_image;
 mod documents;
 mod events;
 mod https;
+mod limits;
 mod lists;
 mod merged;
 mod receipts;

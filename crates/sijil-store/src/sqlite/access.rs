@@ -1,7 +1,7 @@
 //! Offices, users and sessions.
 
 use serde_json::json;
-use sqlx::SqlitePool;
+use sqlx::{Row, SqlitePool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -131,22 +131,26 @@ pub(super) async fn create_session(
     token_hash: &str,
     user: &User,
     expires_at: OffsetDateTime,
+    idle_until: OffsetDateTime,
 ) -> StoreResult<()> {
     let mut tx = s.begin().await?;
     let now = OffsetDateTime::now_utc();
-    // Expired sessions are of no use to anyone; sweep them while we hold the write lock.
-    sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+    // Ended sessions are of no use to anyone; sweep them while we hold the write lock.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < ? OR idle_until < ?")
+        .bind(ts(now))
         .bind(ts(now))
         .execute(&mut *tx)
         .await
         .map_err(db)?;
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, idle_until)
+         VALUES (?, ?, ?, ?, ?)",
     )
     .bind(token_hash)
     .bind(user.id.to_string())
     .bind(ts(now))
     .bind(ts(expires_at))
+    .bind(ts(idle_until.min(expires_at)))
     .execute(&mut *tx)
     .await
     .map_err(db)?;
@@ -162,17 +166,39 @@ pub(super) async fn create_session(
     .await
 }
 
-pub(super) async fn session_user(pool: &SqlitePool, token_hash: &str) -> StoreResult<User> {
+pub(super) async fn session_user(
+    s: &SqliteStore,
+    token_hash: &str,
+    idle: std::time::Duration,
+) -> StoreResult<User> {
+    let now = OffsetDateTime::now_utc();
     let row = sqlx::query(
-        "SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id
-         WHERE sessions.token_hash = ? AND sessions.expires_at > ? AND users.active = 1",
+        "SELECT users.*, sessions.idle_until FROM sessions JOIN users ON users.id = sessions.user_id
+         WHERE sessions.token_hash = ? AND sessions.expires_at > ? AND sessions.idle_until > ?
+           AND users.active = 1",
     )
     .bind(token_hash)
-    .bind(ts(OffsetDateTime::now_utc()))
-    .fetch_optional(pool)
+    .bind(ts(now))
+    .bind(ts(now))
+    .fetch_optional(&s.reader)
     .await
     .map_err(db)?
     .ok_or(StoreError::NotFound("session"))?;
+    // Move the idle deadline on, but write at most once a minute (or a quarter of the idle
+    // time, if shorter) per session: a page load is several requests, and every write takes
+    // the one writer.
+    let idle = time::Duration::try_from(idle).unwrap_or(time::Duration::MINUTE);
+    let deadline = now + idle;
+    let step = (idle / 4_i32).min(time::Duration::MINUTE);
+    let held: String = row.try_get("idle_until").map_err(db)?;
+    if held < ts(deadline - step) {
+        sqlx::query("UPDATE sessions SET idle_until = ? WHERE token_hash = ?")
+            .bind(ts(deadline))
+            .bind(token_hash)
+            .execute(&s.writer)
+            .await
+            .map_err(db)?;
+    }
     rows::user(&row)
 }
 

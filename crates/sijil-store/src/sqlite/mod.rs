@@ -179,11 +179,12 @@ impl Store for SqliteStore {
         token_hash: &str,
         user: &User,
         expires_at: OffsetDateTime,
+        idle_until: OffsetDateTime,
     ) -> StoreResult<()> {
-        access::create_session(self, token_hash, user, expires_at).await
+        access::create_session(self, token_hash, user, expires_at, idle_until).await
     }
-    async fn session_user(&self, token_hash: &str) -> StoreResult<User> {
-        access::session_user(&self.reader, token_hash).await
+    async fn session_user(&self, token_hash: &str, idle: std::time::Duration) -> StoreResult<User> {
+        access::session_user(self, token_hash, idle).await
     }
     async fn set_password(
         &self,
