@@ -341,7 +341,7 @@ async fn person_page<S: Store>(
     errors: Errors,
     notice: String,
 ) -> Result<PersonPage, WebError> {
-    user.read_persons(&state, Permission::ReadPerson).await?;
+    user.read_persons(state, Permission::ReadPerson).await?;
     let ctx = user.ctx();
     let d = dossier(state, user, id).await?;
     let decisions = state.store.decisions_of(id, &user.user.actor()).await?;

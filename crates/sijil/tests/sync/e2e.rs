@@ -38,16 +38,7 @@ pub async fn enrolled_pair(sites: &Sites, faults: Faults, office_args: &[&str]) 
         &password.unwrap(),
     )
     .await;
-    wait_for(Duration::from_secs(60), "the enrolment request", || async {
-        !central_api
-            .get("/api/v1/sync/devices")
-            .await
-            .as_array()
-            .unwrap()
-            .is_empty()
-    })
-    .await;
-    approve_all(&central_api).await;
+    approve_when_enrolled(&central_api).await;
     Pair {
         central: Some(central),
         central_api,

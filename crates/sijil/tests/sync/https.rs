@@ -96,20 +96,7 @@ async fn an_office_syncs_over_https_with_the_central_it_trusts_and_no_other() {
         &office_password.unwrap(),
     )
     .await;
-    wait_for(
-        Duration::from_secs(60),
-        "the enrolment over HTTPS",
-        || async {
-            !central
-                .get("/api/v1/sync/devices")
-                .await
-                .as_array()
-                .unwrap()
-                .is_empty()
-        },
-    )
-    .await;
-    approve_all(&central).await;
+    approve_when_enrolled(&central).await;
     office.register_people("tls", 60).await;
     wait_for(
         Duration::from_secs(120),

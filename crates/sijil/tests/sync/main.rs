@@ -238,6 +238,20 @@ impl Api {
     }
 }
 
+/// Waits for a node's enrolment request to reach the central, then approves it.
+pub async fn approve_when_enrolled(central: &Api) {
+    wait_for(Duration::from_secs(60), "the enrolment request", || async {
+        !central
+            .get("/api/v1/sync/devices")
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    approve_all(central).await;
+}
+
 /// Approves every requested device key at the central.
 pub async fn approve_all(central: &Api) {
     for d in central

@@ -49,15 +49,7 @@ async fn tampered_replayed_truncated_and_foreign_key_packets_are_quarantined_wit
         &office_password.unwrap(),
     )
     .await;
-    wait_for(Duration::from_secs(60), "the enrolment request", || async {
-        !api.get("/api/v1/sync/devices")
-            .await
-            .as_array()
-            .unwrap()
-            .is_empty()
-    })
-    .await;
-    approve_all(&api).await;
+    approve_when_enrolled(&api).await;
     office_api.register_people("Q", 3).await;
     wait_for(
         Duration::from_secs(60),
