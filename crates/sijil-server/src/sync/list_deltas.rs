@@ -158,8 +158,9 @@ async fn list_update(
         d.base_version == as_i64(version) && d.base_digest.eq_ignore_ascii_case(digest)
     }) && deltas.windows(2).all(|w| w[1].base_version == w[0].version)
         && deltas.last().is_some_and(|d| d.version == as_i64(head));
+    // Compared with what the whole list costs on the link: the list and its trust list.
     let weight: usize = deltas.iter().map(|d| d.bytes.len()).sum();
-    if !chained || weight * 4 >= payload.list.len() * 3 {
+    if !chained || weight >= whole_weight(&payload) {
         return whole(entry);
     }
     Ok(Some(ListUpdate {
@@ -167,6 +168,11 @@ async fn list_update(
         whole: None,
         deltas: deltas.iter().map(|d| BASE64.encode(&d.bytes)).collect(),
     }))
+}
+
+/// What a whole-list entry weighs on the link, about: the signed list and its trust list.
+pub(crate) fn whole_weight(payload: &ListPayload) -> usize {
+    payload.list.len() / 4 * 3 + payload.trust_list.len()
 }
 
 // ------------------------------------------------------------------------------------ office

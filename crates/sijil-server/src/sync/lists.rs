@@ -286,14 +286,14 @@ async fn publish_kind<L: DeltaList>(
     ctx.store.publish_downlink(kind, payload, actor).await?;
     ctx.store.drop_superseded_lists(kind, actor).await?;
     let deltas = ctx.store.list_deltas(kind, 0).await?;
-    if let Some(through) = prunable_through(&deltas, signed.len()) {
+    if let Some(through) = prunable_through(&deltas, signed.len() + trust_json.len()) {
         ctx.store.prune_list_deltas(kind, through, actor).await?;
     }
     Ok(())
 }
 
 /// The newest delta version that no node will be sent: a node is sent the deltas after its
-/// version only while they weigh less than the whole list, so a delta is useless once the
+/// version only while they weigh less than the whole list (with its trust list), so a delta is useless once the
 /// deltas from it to the newest weigh more than the whole list. `deltas` in version order.
 pub fn prunable_through(deltas: &[ListDeltaRow], whole_len: usize) -> Option<i64> {
     let mut suffix = 0usize;

@@ -7,6 +7,7 @@ mod bad_input;
 mod card_image;
 mod documents;
 mod events;
+mod list_deltas;
 mod lists;
 mod merged;
 mod records;
