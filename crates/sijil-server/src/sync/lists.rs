@@ -3,11 +3,12 @@
 //!
 //! Each `revocation` or `alert` entry holds one whole signed list and the trust list it was
 //! signed under, so a node can open it on its own. The central publishes again only when a
-//! list's content or the trust list changed (a lost card, a lifted alert, a rotated key); the
-//! downlink leaves out lists a newer one replaces. A node checks each list against the trust
-//! list that came with it (the entry itself is signed by the central's downlink key) and
-//! refuses one that is not newer than the list it holds, so a replayed old list cannot
-//! un-revoke a card.
+//! list's content or the trust list changed (a lost card, a lifted alert, a rotated key): a
+//! signed delta from the list before (see [`super::list_deltas`], which decides per node whether
+//! it gets deltas or the whole list) and the whole list, keeping only the newest whole list of
+//! each kind. A node checks each list against the trust list that came with it (the entry itself
+//! is signed by the central's downlink key) and refuses one that is not newer than the list it
+//! holds, so a replayed old list cannot un-revoke a card.
 
 use std::{
     path::{Path, PathBuf},
