@@ -203,17 +203,23 @@ impl<L: DeltaList> ListDelta<L> {
             });
         }
         let mut items = held.items();
-        for item in &self.removed {
+        // Messages name the entry by its place, never by its content: they are logged, and an
+        // entry holds a card or national number.
+        for (i, item) in self.removed.iter().enumerate() {
             if !items.remove(item) {
                 return Err(RevocationListError::DeltaInconsistent(format!(
-                    "removes {item:?}, which is not held"
+                    "removes entry {} of {}, which is not held",
+                    i + 1,
+                    self.removed.len()
                 )));
             }
         }
-        for item in &self.added {
+        for (i, item) in self.added.iter().enumerate() {
             if !items.insert(item.clone()) {
                 return Err(RevocationListError::DeltaInconsistent(format!(
-                    "adds {item:?}, which is held already"
+                    "adds entry {} of {}, which is held already",
+                    i + 1,
+                    self.added.len()
                 )));
             }
         }

@@ -110,6 +110,7 @@ pub struct ListUpdate {
 // ------------------------------------------------------------------------------------ central
 
 /// At the central: what each list's part of the answer is for a node holding `held`.
+#[tracing::instrument(skip_all)]
 pub async fn list_updates(
     store: &dyn SyncStore,
     held: &ListsHeld,
@@ -205,6 +206,7 @@ impl Working {
 
 /// At a node: takes the list parts of a downlink answer, checking each; keeps what it took in
 /// the store and as files, and holds the result. Returns how many lists changed.
+#[tracing::instrument(skip_all, fields(updates = updates.len()))]
 pub async fn take_updates(
     store: &dyn SyncStore,
     lists: &Lists,
@@ -352,6 +354,7 @@ async fn hold(store: &dyn SyncStore, lists: &Lists, work: Working) -> Result<(),
 /// At a node's start (and each pass, for lists taken by hand): rebuilds the lists from what the
 /// store keeps (the newest whole list of each kind and the deltas after it), when that changed.
 /// Returns whether the held lists changed.
+#[tracing::instrument(skip_all)]
 pub async fn load_held(store: &dyn SyncStore, lists: &Lists) -> Result<bool, StoreError> {
     let mut marks = Vec::new();
     let mut wholes = Vec::new();

@@ -420,12 +420,18 @@ pub async fn take_downlink(
         .ok_or(SyncError::NotEnrolled)?;
     let node = ctx.office().ok_or(SyncError::NotOffice)?;
     let key_hex = node.device.id().to_string();
-    let body = sijil_sync::downlink::open_as_device(
-        &node.device,
-        &super::downlink_context_for(since, &key_hex, held_lists),
-        sealed,
-    )
-    .map_err(|_| SyncError::BadDownlink)?;
+    let open = |held: &super::list_deltas::ListsHeld| {
+        sijil_sync::downlink::open_as_device(
+            &node.device,
+            &super::downlink_context_for(since, &key_hex, held),
+            sealed,
+        )
+    };
+    // A central from before deltas ignores the list versions asked and binds only `since` and
+    // the key; its answer carries whole lists, which pass the same checks.
+    let body = open(held_lists)
+        .or_else(|_| open(&super::list_deltas::ListsHeld::default()))
+        .map_err(|_| SyncError::BadDownlink)?;
     let sig: [u8; 64] = hex::decode(sig)
         .ok()
         .and_then(|s| s.try_into().ok())
