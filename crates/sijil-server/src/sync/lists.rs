@@ -286,16 +286,24 @@ async fn publish_kind<L: DeltaList>(
     .expect("serialises");
     ctx.store.publish_downlink(kind, payload, actor).await?;
     ctx.store.drop_superseded_lists(kind, actor).await?;
-    let deltas = ctx.store.list_deltas(kind, 0).await?;
-    if let Some(through) = prunable_through(&deltas, signed.len() + trust_json.len()) {
+    // Without a delta to this list (the first list, a rotation) no older delta chains to it.
+    let through = match prior {
+        None => Some(i64::MAX),
+        Some(_) => {
+            let deltas = ctx.store.list_deltas(kind, 0).await?;
+            prunable_through(&deltas, signed.len() + trust_json.len())
+        }
+    };
+    if let Some(through) = through {
         ctx.store.prune_list_deltas(kind, through, actor).await?;
     }
     Ok(())
 }
 
 /// The newest delta version that no node will be sent: a node is sent the deltas after its
-/// version only while they weigh less than the whole list (with its trust list), so a delta is useless once the
-/// deltas from it to the newest weigh more than the whole list. `deltas` in version order.
+/// version only while they weigh less than the whole list (with its trust list), so a delta is
+/// useless once the deltas from it to the newest weigh more than that. `deltas` in version
+/// order.
 pub fn prunable_through(deltas: &[ListDeltaRow], whole_len: usize) -> Option<i64> {
     let mut suffix = 0usize;
     for d in deltas.iter().rev() {
