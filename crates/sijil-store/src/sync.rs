@@ -445,6 +445,9 @@ pub trait SyncStore: Send + Sync + 'static {
     /// Drops the deltas of `kind` producing `through` or an earlier version; audited with the
     /// count. Returns how many were dropped.
     async fn prune_list_deltas(&self, kind: &str, through: i64, actor: &Actor) -> StoreResult<u64>;
+    /// The downlink version of the newest published entry of `kind` (a small query, to tell
+    /// whether what a central remembers of it is still current).
+    async fn latest_published_version(&self, kind: &str) -> StoreResult<Option<i64>>;
     /// Drops whole lists of `kind` that a newer one replaces: published downlink entries at the
     /// central (never sent: the downlink gives the newest list of each kind) and received
     /// entries at a node; audited with the count. Returns how many were dropped.

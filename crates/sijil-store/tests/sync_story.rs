@@ -337,6 +337,11 @@ async fn list_deltas_are_kept_in_order_pruned_by_version_and_whole_lists_kept_on
     let latest = store.latest_published("revocation").await.unwrap().unwrap();
     assert_eq!(latest.payload["n"], 3);
     assert_eq!(
+        store.latest_published_version("revocation").await.unwrap(),
+        Some(latest.version)
+    );
+    assert_eq!(store.latest_published_version("alert").await.unwrap(), None);
+    assert_eq!(
         store
             .drop_superseded_lists("revocation", &actor)
             .await

@@ -113,56 +113,92 @@ pub struct ListUpdate {
 #[tracing::instrument(skip_all)]
 pub async fn list_updates(
     store: &dyn SyncStore,
+    lists: &Lists,
     held: &ListsHeld,
 ) -> Result<Vec<ListUpdate>, AppError> {
     let mut updates = Vec::new();
     for kind in [REVOCATION_KIND, ALERT_KIND] {
-        if let Some(u) = list_update(store, kind, held.of(kind)).await? {
+        if let Some(u) = list_update(store, lists, kind, held.of(kind)).await? {
             updates.push(u);
         }
     }
     Ok(updates)
 }
 
+/// What the central knows of its newest whole list of a kind without reading it again: an
+/// up-to-date node's question costs one small query, not reading and parsing megabytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Head {
+    /// The entry's downlink version (the cache key: another process may publish).
+    series: i64,
+    /// The list's version and content digest (absent in entries from before deltas).
+    version: Option<u64>,
+    digest: Option<String>,
+    /// What the whole list costs on the link.
+    weight: usize,
+}
+
 async fn list_update(
     store: &dyn SyncStore,
+    lists: &Lists,
     kind: &str,
     held: Option<(u64, &str)>,
 ) -> Result<Option<ListUpdate>, AppError> {
-    let Some(entry) = store.latest_published(kind).await? else {
+    let Some(series) = store.latest_published_version(kind).await? else {
         return Ok(None);
     };
-    let payload: ListPayload = serde_json::from_value(entry.payload.clone())
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("published {kind} list: {e}")))?;
-    let whole = |entry: DownlinkEntry| {
-        Ok(Some(ListUpdate {
+    let cached = lists.head(kind).filter(|h| h.series == series);
+    let (head, mut entry) = match cached {
+        Some(h) => (h, None),
+        None => {
+            let Some(entry) = store.latest_published(kind).await? else {
+                return Ok(None);
+            };
+            let payload: ListPayload = serde_json::from_value(entry.payload.clone())
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("published {kind} list: {e}")))?;
+            let head = Head {
+                series: entry.version,
+                version: payload.version,
+                digest: payload.digest.clone(),
+                weight: whole_weight(&payload),
+            };
+            lists.set_head(kind, head.clone());
+            (head, Some(entry))
+        }
+    };
+    let mut whole = async || -> Result<Option<ListUpdate>, AppError> {
+        let entry = match entry.take() {
+            Some(e) => Some(e),
+            None => store.latest_published(kind).await?,
+        };
+        Ok(entry.map(|e| ListUpdate {
             kind: kind.to_owned(),
-            whole: Some(entry),
+            whole: Some(e),
             deltas: Vec::new(),
         }))
     };
-    let (Some(head), Some(head_digest), Some((version, digest))) =
-        (payload.version, payload.digest.as_deref(), held)
+    let (Some(top), Some(top_digest), Some((version, digest))) =
+        (head.version, head.digest.as_deref(), held)
     else {
-        return whole(entry);
+        return whole().await;
     };
-    if version == head && digest.eq_ignore_ascii_case(head_digest) {
+    if version == top && digest.eq_ignore_ascii_case(top_digest) {
         return Ok(None);
     }
-    if version >= head {
+    if version >= top {
         // Same version with other content, or a version the central never reached: only the
         // whole list says for sure what the central holds.
-        return whole(entry);
+        return whole().await;
     }
     let deltas = store.list_deltas(kind, as_i64(version)).await?;
     let chained = deltas.first().is_some_and(|d| {
         d.base_version == as_i64(version) && d.base_digest.eq_ignore_ascii_case(digest)
     }) && deltas.windows(2).all(|w| w[1].base_version == w[0].version)
-        && deltas.last().is_some_and(|d| d.version == as_i64(head));
+        && deltas.last().is_some_and(|d| d.version == as_i64(top));
     // Compared with what the whole list costs on the link: the list and its trust list.
     let weight: usize = deltas.iter().map(|d| d.bytes.len()).sum();
-    if !chained || weight >= whole_weight(&payload) {
-        return whole(entry);
+    if !chained || weight >= head.weight {
+        return whole().await;
     }
     Ok(Some(ListUpdate {
         kind: kind.to_owned(),

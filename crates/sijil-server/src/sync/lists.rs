@@ -75,6 +75,8 @@ pub struct Lists {
     /// At a node: what it says it holds when it asks for the downlink (computed when the
     /// lists change: the content digest of a large list takes a while).
     state: std::sync::Mutex<Option<super::list_deltas::ListsHeld>>,
+    /// At the central: the newest whole list of each kind, as far as answers need it.
+    heads: std::sync::Mutex<Vec<(String, super::list_deltas::Head)>>,
 }
 
 impl Lists {
@@ -100,6 +102,23 @@ impl Lists {
         }
         if let Ok(mut s) = self.state.lock() {
             *s = Some(state);
+        }
+    }
+
+    /// At the central: what is known of the newest whole list of `kind`.
+    pub(crate) fn head(&self, kind: &str) -> Option<super::list_deltas::Head> {
+        let heads = self.heads.lock().ok()?;
+        heads
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, h)| h.clone())
+    }
+
+    /// Records what is known of the newest whole list of `kind`.
+    pub(crate) fn set_head(&self, kind: &str, head: super::list_deltas::Head) {
+        if let Ok(mut heads) = self.heads.lock() {
+            heads.retain(|(k, _)| k != kind);
+            heads.push((kind.to_owned(), head));
         }
     }
 

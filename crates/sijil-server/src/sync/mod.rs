@@ -287,7 +287,7 @@ pub async fn downlink_answer(
     let mut lists = Vec::new();
     if held.asked() {
         entries.retain(|e| e.kind != lists::REVOCATION_KIND && e.kind != lists::ALERT_KIND);
-        lists = list_deltas::list_updates(ctx.store.as_ref(), held).await?;
+        lists = list_deltas::list_updates(ctx.store.as_ref(), &ctx.lists, held).await?;
     }
     let body = serde_json::to_vec(&client::DownlinkBody { entries, lists }).expect("serialises");
     let sig = keys.sign(&body);

@@ -69,6 +69,9 @@ impl SyncStore for SqliteStore {
     async fn prune_list_deltas(&self, kind: &str, through: i64, actor: &Actor) -> StoreResult<u64> {
         sync_lists::prune_list_deltas(self, kind, through, actor).await
     }
+    async fn latest_published_version(&self, kind: &str) -> StoreResult<Option<i64>> {
+        sync_lists::latest_published_version(&self.writer, kind).await
+    }
     async fn drop_superseded_lists(&self, kind: &str, actor: &Actor) -> StoreResult<u64> {
         sync_lists::drop_superseded_lists(self, kind, actor).await
     }

@@ -135,3 +135,14 @@ pub(super) async fn drop_superseded_lists(
     .await?;
     Ok(dropped)
 }
+
+pub(super) async fn latest_published_version(
+    pool: &SqlitePool,
+    kind: &str,
+) -> StoreResult<Option<i64>> {
+    sqlx::query_scalar("SELECT MAX(version) FROM sync_downlink WHERE kind = ?")
+        .bind(kind)
+        .fetch_one(pool)
+        .await
+        .map_err(db)
+}
