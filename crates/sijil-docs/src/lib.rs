@@ -47,9 +47,9 @@ pub mod qr;
 pub mod verify;
 
 pub use credential::{
-    Alert, AlertList, CardClaims, CredentialId, KeyId, KeyUsage, PersonName, RevocationList,
-    RevocationReason, TrustFileError, TrustList, TrustedKey, VerifiedCredential, VerifyError,
-    issue_card_credential, verify_credential,
+    Alert, AlertList, CardClaims, CredentialId, KeyId, KeyUsage, PersonName, RevocationItem,
+    RevocationList, RevocationListError, RevocationReason, TrustFileError, TrustList, TrustedKey,
+    VerifiedCredential, VerifyError, issue_card_credential, verify_credential,
 };
 pub use qr::{QrModules, decode_qr_image, qr_modules, qr_png, qr_svg, qr_version};
 pub use verify::{Verdict, Verifier};

@@ -285,7 +285,8 @@ fn version(now: OffsetDateTime) -> u64 {
     u64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
 }
 
-fn list_key(
+/// The key that signs lists now (whole lists and their deltas alike).
+pub(crate) fn list_key(
     keyring: &Mutex<Keyring>,
     now: OffsetDateTime,
 ) -> Result<(sijil_docs::KeyId, ed25519_dalek::SigningKey), AppError> {

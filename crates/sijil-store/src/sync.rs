@@ -384,6 +384,22 @@ pub struct DownlinkEntry {
     pub payload: serde_json::Value,
 }
 
+/// One signed delta of a document list (`revocation` or `alert`), as stored at the central
+/// (published) or at an office node (received after the whole list it holds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListDeltaRow {
+    /// `revocation` or `alert`.
+    pub kind: String,
+    /// The list version it produces.
+    pub version: i64,
+    /// The list version it applies to.
+    pub base_version: i64,
+    /// Hex content digest of the base list.
+    pub base_digest: String,
+    /// The signed delta (COSE_Sign1).
+    pub bytes: Vec<u8>,
+}
+
 /// Storage for sync. Implementations are cheap to clone (a pool handle); the trait is object
 /// safe so the server can hold it beside its generic [`crate::Store`].
 #[async_trait]
@@ -419,6 +435,23 @@ pub trait SyncStore: Send + Sync + 'static {
     async fn store_downlink(&self, entries: &[DownlinkEntry], actor: &Actor) -> StoreResult<()>;
     /// The newest downlink entry held of a kind (a node keeps the newest list of each kind).
     async fn latest_received(&self, kind: &str) -> StoreResult<Option<DownlinkEntry>>;
+
+    // Both sides: list deltas (published at the central, received at a node).
+
+    /// Stores a signed list delta (a version already stored is left as it is); audited.
+    async fn add_list_delta(&self, delta: ListDeltaRow, actor: &Actor) -> StoreResult<()>;
+    /// The deltas of `kind` producing a version above `after`, in version order.
+    async fn list_deltas(&self, kind: &str, after: i64) -> StoreResult<Vec<ListDeltaRow>>;
+    /// Drops the deltas of `kind` producing `through` or an earlier version; audited with the
+    /// count. Returns how many were dropped.
+    async fn prune_list_deltas(&self, kind: &str, through: i64, actor: &Actor) -> StoreResult<u64>;
+    /// The downlink version of the newest published entry of `kind` (a small query, to tell
+    /// whether what a central remembers of it is still current).
+    async fn latest_published_version(&self, kind: &str) -> StoreResult<Option<i64>>;
+    /// Drops whole lists of `kind` that a newer one replaces: published downlink entries at the
+    /// central (never sent: the downlink gives the newest list of each kind) and received
+    /// entries at a node; audited with the count. Returns how many were dropped.
+    async fn drop_superseded_lists(&self, kind: &str, actor: &Actor) -> StoreResult<u64>;
     /// Acknowledged packets to ask the central about, oldest first, at most `limit`: those
     /// without a receipt, then those in review or quarantine last asked before `recheck`.
     async fn receipts_wanted(&self, recheck: OffsetDateTime, limit: u32) -> StoreResult<Vec<Uuid>>;

@@ -4,8 +4,8 @@
 use sijil_core::{Capture, OfficeCode, RecordRow};
 use sijil_store::{
     Actor, ContactDelta, Decision, DeviceStatus, DownlinkEntry, InboxClaim, InboxState, Link,
-    NewDevice, NewOutboxPacket, NewQuarantine, NewSourceRecord, OutboxState, Resolution, Store,
-    StoreError, SyncStore, Via, bootstrap, sqlite::SqliteStore,
+    ListDeltaRow, NewDevice, NewOutboxPacket, NewQuarantine, NewSourceRecord, OutboxState,
+    Resolution, Store, StoreError, SyncStore, Via, bootstrap, sqlite::SqliteStore,
 };
 use time::{OffsetDateTime, macros::date};
 use uuid::Uuid;
@@ -266,5 +266,89 @@ async fn devices_inbox_quarantine_and_uploads_at_the_central() {
     let held = store.latest_received("revocation").await.unwrap().unwrap();
     assert_eq!((held.version, held.payload["n"].as_i64()), (8, Some(3)));
     assert!(store.latest_received("code_list").await.unwrap().is_none());
+    assert!(store.verify_audit().await.unwrap().broken.is_none());
+}
+
+#[tokio::test]
+async fn list_deltas_are_kept_in_order_pruned_by_version_and_whole_lists_kept_once() {
+    let (_dir, store, actor) = store().await;
+    let row = |version: i64| ListDeltaRow {
+        kind: "revocation".into(),
+        version,
+        base_version: version - 10,
+        base_digest: format!("{version:064x}"),
+        bytes: vec![version as u8; 3],
+    };
+    for v in [30, 20, 40] {
+        store.add_list_delta(row(v), &actor).await.unwrap();
+    }
+    // The same version again is left as it was.
+    let mut again = row(20);
+    again.bytes = vec![0; 9];
+    store.add_list_delta(again, &actor).await.unwrap();
+    let held = store.list_deltas("revocation", 0).await.unwrap();
+    assert_eq!(held, vec![row(20), row(30), row(40)]);
+    assert_eq!(
+        store.list_deltas("revocation", 30).await.unwrap(),
+        vec![row(40)]
+    );
+    assert!(store.list_deltas("alert", 0).await.unwrap().is_empty());
+    // A delta for a kind that is not a list is refused by the table.
+    let mut bad = row(50);
+    bad.kind = "code_list".into();
+    assert!(store.add_list_delta(bad, &actor).await.is_err());
+
+    assert_eq!(
+        store
+            .prune_list_deltas("revocation", 30, &actor)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store.list_deltas("revocation", 0).await.unwrap(),
+        vec![row(40)]
+    );
+    assert_eq!(
+        store
+            .prune_list_deltas("revocation", 30, &actor)
+            .await
+            .unwrap(),
+        0
+    );
+
+    for n in 1..=3 {
+        store
+            .publish_downlink("revocation", serde_json::json!({ "n": n }), &actor)
+            .await
+            .unwrap();
+    }
+    store
+        .publish_downlink("code_list", serde_json::json!({ "n": 9 }), &actor)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .drop_superseded_lists("revocation", &actor)
+            .await
+            .unwrap(),
+        2
+    );
+    let latest = store.latest_published("revocation").await.unwrap().unwrap();
+    assert_eq!(latest.payload["n"], 3);
+    assert_eq!(
+        store.latest_published_version("revocation").await.unwrap(),
+        Some(latest.version)
+    );
+    assert_eq!(store.latest_published_version("alert").await.unwrap(), None);
+    assert_eq!(
+        store
+            .drop_superseded_lists("revocation", &actor)
+            .await
+            .unwrap(),
+        0
+    );
+    // Other kinds are untouched, and the audit chain still verifies after the deletions.
+    assert_eq!(store.downlink_since(0, 10).await.unwrap().len(), 2);
     assert!(store.verify_audit().await.unwrap().broken.is_none());
 }

@@ -18,7 +18,7 @@
 //! as it is; the details stay at the centre. Like the revocation list, it is complete, and an
 //! update must be newer than the list held, so an old list cannot be replayed to lift an alert.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ciborium::Value;
 use ed25519_dalek::SigningKey;
@@ -26,6 +26,7 @@ use time::OffsetDateTime;
 
 use super::{
     KeyId, RevocationListError, TrustList, cose,
+    delta::DeltaList,
     signed_list::{self, ListBody},
 };
 
@@ -123,6 +124,14 @@ impl AlertList {
     pub fn open(bytes: &[u8], trust: &TrustList) -> Result<Self, RevocationListError> {
         let body = ListBody::open(bytes, trust, Some("alert list"))?;
         let bad = |what: &str| body.bad(what);
+        // Key 10 marks a delta, key 4 a revocation list (whose empty card array would
+        // otherwise read as an empty alert list, lifting every alert).
+        if body.get(10).is_some() {
+            return Err(bad("this is a list delta, not a whole list"));
+        }
+        if body.get(4).is_some() {
+            return Err(bad("this is a revocation list, not an alert list"));
+        }
         let mut list = Self::new(body.version, body.issued_at);
         let Some(Value::Array(items)) = body.get(3) else {
             return Err(bad("missing alerts (3)"));
@@ -150,6 +159,60 @@ impl AlertList {
         let list = Self::open(bytes, trust)?;
         signed_list::newer_than(current.version, list.version)?;
         Ok(list)
+    }
+}
+
+impl DeltaList for AlertList {
+    /// `(national number, code)`.
+    type Item = (String, String);
+    const DELTA_KIND: &'static str = "alerts-delta";
+    const LABEL: &'static str = "alert list";
+
+    fn list_version(&self) -> u64 {
+        self.version
+    }
+
+    fn list_issued_at(&self) -> OffsetDateTime {
+        self.issued_at
+    }
+
+    fn items(&self) -> BTreeSet<(String, String)> {
+        self.alerts
+            .iter()
+            .flat_map(|(nn, codes)| codes.iter().map(move |c| (nn.clone(), c.clone())))
+            .collect()
+    }
+
+    fn from_items(
+        version: u64,
+        issued_at: OffsetDateTime,
+        items: impl IntoIterator<Item = (String, String)>,
+    ) -> Self {
+        let mut list = Self::new(version, issued_at);
+        for (nn, code) in items {
+            list.add(nn, code);
+        }
+        list
+    }
+
+    fn encode_item((nn, code): &(String, String)) -> Value {
+        Value::Array(vec![Value::Text(nn.clone()), Value::Text(code.clone())])
+    }
+
+    fn decode_item(value: &Value) -> Option<(String, String)> {
+        match value {
+            Value::Array(pair) => match pair.as_slice() {
+                [Value::Text(nn), Value::Text(code)] if !nn.is_empty() && !code.is_empty() => {
+                    Some((nn.clone(), code.clone()))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn open_whole(bytes: &[u8], trust: &TrustList) -> Result<Self, RevocationListError> {
+        Self::open(bytes, trust)
     }
 }
 

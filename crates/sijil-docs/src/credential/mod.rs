@@ -49,6 +49,7 @@
 mod alerts;
 mod claims;
 mod cose;
+pub mod delta;
 mod keys;
 mod pipeline;
 mod revocation;
@@ -68,7 +69,7 @@ pub use pipeline::{
     MAX_DECOMPRESSED, MAX_TEXT, PayloadSizes, ReadCredential, credential_payload_sizes,
     issue_card_credential, read_credential, verify_credential,
 };
-pub use revocation::{RevocationList, RevocationListError, RevocationReason};
+pub use revocation::{RevocationItem, RevocationList, RevocationListError, RevocationReason};
 pub use trust_file::{TRUST_LIST_FORMAT, TrustFileError};
 
 /// Identifies a signing key (COSE `kid`): 1 to 32 bytes, usually short readable text such as

@@ -16,9 +16,10 @@
 //! takes a list without it (every card is then simply "revoked"), and keeps an unknown code
 //! as [`RevocationReason::Other`] so that a newer centre does not lock out older verifiers.
 //!
-//! The list is complete, not a delta: the newest version replaces the one held, and
+//! The list is complete: the newest version replaces the one held, and
 //! [`RevocationList::open_update`] refuses an older or equal version, so an old list replayed
-//! by an attacker cannot un-revoke a card.
+//! by an attacker cannot un-revoke a card. Between whole lists, offices receive signed deltas
+//! ([`super::delta`]), checked against the version and content held.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +29,7 @@ use time::OffsetDateTime;
 
 use super::{
     CredentialId, KeyId, TrustList, VerifyError, cose,
+    delta::DeltaList,
     signed_list::{self, ListBody},
 };
 
@@ -48,6 +50,35 @@ pub enum RevocationListError {
         /// Version received.
         got: u64,
     },
+    /// A delta for another version than the one held: one was missed or came out of order.
+    #[error(
+        "list delta applies to version {base}, but version {held} is held (a delta was missed or came out of order; the whole list is needed)"
+    )]
+    DeltaBase {
+        /// Version held.
+        held: u64,
+        /// Version the delta applies to.
+        base: u64,
+    },
+    /// The list held differs from the central's list of the same version.
+    #[error(
+        "the list held as version {version} differs from the central's (content digest); the whole list is needed"
+    )]
+    DeltaBaseDiffers {
+        /// Version held.
+        version: u64,
+    },
+    /// Applying the delta did not give the central's list.
+    #[error(
+        "applying the list delta did not give the central's version {version} (content digest); the whole list is needed"
+    )]
+    DeltaDigest {
+        /// Version the delta produces.
+        version: u64,
+    },
+    /// A delta removes an entry not held, or adds one already held.
+    #[error("list delta does not fit the list held: it {0}")]
+    DeltaInconsistent(String),
 }
 
 /// Why a card is on the list.
@@ -208,6 +239,9 @@ impl RevocationList {
     pub fn open(bytes: &[u8], trust: &TrustList) -> Result<Self, RevocationListError> {
         let body = ListBody::open(bytes, trust, None)?;
         let bad = |what: &str| body.bad(what);
+        if body.get(10).is_some() {
+            return Err(bad("this is a list delta, not a whole list"));
+        }
         let mut list = Self::new(body.version, body.issued_at);
         match body.get(3) {
             Some(Value::Array(items)) => {
@@ -263,5 +297,90 @@ impl RevocationList {
         let list = Self::open(bytes, trust)?;
         signed_list::newer_than(current.version, list.version)?;
         Ok(list)
+    }
+}
+
+/// One entry of the revocation list, as a delta adds or removes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RevocationItem {
+    /// A revoked card, with its reason code when the list says.
+    Card(String, Option<u64>),
+    /// A revoked credential.
+    Credential(CredentialId),
+}
+
+impl DeltaList for RevocationList {
+    type Item = RevocationItem;
+    const DELTA_KIND: &'static str = "revocations-delta";
+    const LABEL: &'static str = "revocation list";
+
+    fn list_version(&self) -> u64 {
+        self.version
+    }
+
+    fn list_issued_at(&self) -> OffsetDateTime {
+        self.issued_at
+    }
+
+    fn items(&self) -> BTreeSet<RevocationItem> {
+        self.documents
+            .iter()
+            .map(|n| RevocationItem::Card(n.clone(), self.reasons.get(n).map(|r| r.code())))
+            .chain(
+                self.credentials
+                    .iter()
+                    .cloned()
+                    .map(RevocationItem::Credential),
+            )
+            .collect()
+    }
+
+    fn from_items(
+        version: u64,
+        issued_at: OffsetDateTime,
+        items: impl IntoIterator<Item = RevocationItem>,
+    ) -> Self {
+        let mut list = Self::new(version, issued_at);
+        for item in items {
+            match item {
+                RevocationItem::Card(n, None) => list.revoke_document(n),
+                RevocationItem::Card(n, Some(code)) => {
+                    list.revoke_document_for(n, RevocationReason::from_code(code))
+                }
+                RevocationItem::Credential(id) => list.revoke_credential(id),
+            }
+        }
+        list
+    }
+
+    fn encode_item(item: &RevocationItem) -> Value {
+        match item {
+            RevocationItem::Card(n, None) => Value::Text(n.clone()),
+            RevocationItem::Card(n, Some(code)) => {
+                Value::Array(vec![Value::Text(n.clone()), Value::Integer((*code).into())])
+            }
+            RevocationItem::Credential(id) => Value::Bytes(id.as_bytes().to_vec()),
+        }
+    }
+
+    fn decode_item(value: &Value) -> Option<RevocationItem> {
+        match value {
+            Value::Text(n) => Some(RevocationItem::Card(n.clone(), None)),
+            Value::Array(pair) => match pair.as_slice() {
+                [Value::Text(n), Value::Integer(code)] => Some(RevocationItem::Card(
+                    n.clone(),
+                    Some(u64::try_from(i128::from(*code)).ok()?),
+                )),
+                _ => None,
+            },
+            Value::Bytes(b) => CredentialId::new(b.clone())
+                .ok()
+                .map(RevocationItem::Credential),
+            _ => None,
+        }
+    }
+
+    fn open_whole(bytes: &[u8], trust: &TrustList) -> Result<Self, RevocationListError> {
+        Self::open(bytes, trust)
     }
 }

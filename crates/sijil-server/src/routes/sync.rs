@@ -316,6 +316,10 @@ pub(super) async fn acks<S: Store>(
 pub(super) struct DownlinkQuery {
     #[serde(default)]
     since: i64,
+    /// What the node holds of the revocation list (`V:DIGEST`, `0`); absent from older nodes.
+    revocation: Option<String>,
+    /// What it holds of the alert list.
+    alert: Option<String>,
 }
 
 /// How often a downlink request may make the central look for changed document lists.
@@ -346,7 +350,11 @@ pub(super) async fn downlink<S: Store>(
     if let Err(e) = crate::sync::lists::publish(&state, LISTS_REFRESH).await {
         tracing::warn!(error = %e, "the document lists could not be published");
     }
-    let (sealed, sig) = crate::sync::downlink_answer(ctx, &key_id, q.since).await?;
+    let held = crate::sync::list_deltas::ListsHeld {
+        revocation: q.revocation,
+        alert: q.alert,
+    };
+    let (sealed, sig) = crate::sync::downlink_answer(ctx, &key_id, q.since, &held).await?;
     let mut resp = ([(header::CONTENT_TYPE, "application/octet-stream")], sealed).into_response();
     resp.headers_mut()
         .insert(SIGNATURE_HEADER, HeaderValue::from_str(&sig).expect("hex"));

@@ -86,6 +86,9 @@ impl From<&Ack> for AckWire {
 pub struct DownlinkBody {
     /// Entries, in version order.
     pub entries: Vec<DownlinkEntry>,
+    /// The document lists, for a node that said which it holds: whole or as deltas.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<super::list_deltas::ListUpdate>,
 }
 
 /// A node's question for receipts: which of its packets the central made what of. Signed by
@@ -332,10 +335,18 @@ impl CentralClient {
         since: i64,
         key_id: &str,
         pending: i64,
+        held: &super::list_deltas::ListsHeld,
     ) -> Result<(Vec<u8>, String), ClientError> {
+        // Versions are digits and digests hexadecimal: nothing to escape.
+        let mut path = format!("/api/v1/sync/downlink?since={since}");
+        for (name, value) in [("revocation", &held.revocation), ("alert", &held.alert)] {
+            if let Some(v) = value {
+                path.push_str(&format!("&{name}={v}"));
+            }
+        }
         let resp = self
             .http
-            .get(self.url(&format!("/api/v1/sync/downlink?since={since}")))
+            .get(self.url(&path))
             .header(DEVICE_HEADER, key_id)
             .header(PENDING_HEADER, pending)
             .send()

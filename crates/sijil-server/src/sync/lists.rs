@@ -3,11 +3,12 @@
 //!
 //! Each `revocation` or `alert` entry holds one whole signed list and the trust list it was
 //! signed under, so a node can open it on its own. The central publishes again only when a
-//! list's content or the trust list changed (a lost card, a lifted alert, a rotated key); the
-//! downlink leaves out lists a newer one replaces. A node checks each list against the trust
-//! list that came with it (the entry itself is signed by the central's downlink key) and
-//! refuses one that is not newer than the list it holds, so a replayed old list cannot
-//! un-revoke a card.
+//! list's content or the trust list changed (a lost card, a lifted alert, a rotated key): a
+//! signed delta from the list before (see [`super::list_deltas`], which decides per node whether
+//! it gets deltas or the whole list) and the whole list, keeping only the newest whole list of
+//! each kind. A node checks each list against the trust list that came with it (the entry itself
+//! is signed by the central's downlink key) and refuses one that is not newer than the list it
+//! holds, so a replayed old list cannot un-revoke a card.
 
 use std::{
     path::{Path, PathBuf},
@@ -16,9 +17,13 @@ use std::{
 };
 
 use base64::{Engine as _, engine::general_purpose::STANDARD as BASE64};
+use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
-use sijil_docs::{AlertList, RevocationList, TrustList};
-use sijil_store::{Actor, DownlinkEntry, Store, StoreError, SyncStore};
+use sijil_docs::{
+    AlertList, KeyId, RevocationList, TrustList,
+    credential::delta::{DeltaList, ListDelta, content_digest},
+};
+use sijil_store::{Actor, DownlinkEntry, ListDeltaRow, Store, StoreError, SyncStore};
 use time::OffsetDateTime;
 use tokio::sync::Mutex;
 
@@ -41,11 +46,18 @@ pub type HeldListsSlot = Arc<RwLock<Option<Arc<HeldLists>>>>;
 
 /// One downlink entry's content.
 #[derive(Debug, Serialize, Deserialize)]
-struct ListPayload {
+pub(crate) struct ListPayload {
     /// The trust list the list was signed under (JSON text, `sijil verify`'s file format).
-    trust_list: String,
+    pub trust_list: String,
     /// The COSE_Sign1 list, Base64.
-    list: String,
+    pub list: String,
+    /// The list's version, so the central can answer "is this node's list the newest" without
+    /// opening the list (absent in entries published before deltas).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+    /// The list's content digest, hex ([`content_digest`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 /// Lists state of a sync context.
@@ -57,15 +69,74 @@ pub struct Lists {
     files_dir: Option<PathBuf>,
     /// At the central: what was published last, to publish only on change.
     published: Mutex<Published>,
-    /// At a node: the downlink versions of the newest list entries read from the store, so
-    /// that looking again costs two small queries, not opening the lists.
+    /// At a node: the downlink versions of the newest list entries and deltas read from the
+    /// store, so that looking again costs a few small queries, not opening the lists.
     read_versions: std::sync::Mutex<Vec<i64>>,
+    /// At a node: what it says it holds when it asks for the downlink (computed when the
+    /// lists change: the content digest of a large list takes a while).
+    state: std::sync::Mutex<Option<super::list_deltas::ListsHeld>>,
+    /// At the central: the newest whole list of each kind, as far as answers need it.
+    heads: std::sync::Mutex<Vec<(String, super::list_deltas::Head)>>,
 }
 
 impl Lists {
     /// The lists held now (at a node), if any arrived.
     pub fn held(&self) -> Option<Arc<HeldLists>> {
         self.held.read().ok().and_then(|h| h.clone())
+    }
+
+    /// At a node: what to say it holds when it asks for the downlink.
+    pub fn held_state(&self) -> super::list_deltas::ListsHeld {
+        self.state
+            .lock()
+            .ok()
+            .and_then(|s| s.clone())
+            .unwrap_or_else(super::list_deltas::ListsHeld::nothing)
+    }
+
+    /// Holds `held` from now on.
+    pub(crate) fn set_held(&self, held: Arc<HeldLists>) {
+        let state = super::list_deltas::state_of(&held);
+        if let Ok(mut slot) = self.held.write() {
+            *slot = Some(held);
+        }
+        if let Ok(mut s) = self.state.lock() {
+            *s = Some(state);
+        }
+    }
+
+    /// At the central: what is known of the newest whole list of `kind`.
+    pub(crate) fn head(&self, kind: &str) -> Option<super::list_deltas::Head> {
+        let heads = self.heads.lock().ok()?;
+        heads
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, h)| h.clone())
+    }
+
+    /// Records what is known of the newest whole list of `kind`.
+    pub(crate) fn set_head(&self, kind: &str, head: super::list_deltas::Head) {
+        if let Ok(mut heads) = self.heads.lock() {
+            heads.retain(|(k, _)| k != kind);
+            heads.push((kind.to_owned(), head));
+        }
+    }
+
+    /// Where received lists are written as files, if anywhere.
+    pub(crate) fn files_dir(&self) -> Option<&Path> {
+        self.files_dir.as_deref()
+    }
+
+    /// Records what was read from the store; false when it is what was read last time.
+    pub(crate) fn mark_read(&self, marks: Vec<i64>) -> bool {
+        match self.read_versions.lock() {
+            Ok(read) if *read == marks => false,
+            Ok(mut read) => {
+                *read = marks;
+                true
+            }
+            Err(_) => true,
+        }
     }
 
     /// Lists state that also writes what a node receives into `dir`.
@@ -141,24 +212,49 @@ pub async fn publish_with<S: Store>(
     let central = sijil_store::bootstrap::ensure_central_office(store).await?;
     let actor = Actor::system(central.code);
     let mut count = 0;
+    // After a rotation no delta is published: a node needs the new trust list, which only a
+    // whole-list entry carries.
+    let base = |changed: bool, old: Option<u64>| if changed { None } else { old };
     if revocations_changed {
-        let signed = issuance::revocation_list(store, keys).await?;
-        revocations = RevocationList::open(&signed, &trust(&trust_json)?)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("own revocation list: {e}")))?;
-        let payload = payload(&trust_json, &signed);
-        ctx.store
-            .publish_downlink(REVOCATION_KIND, payload, &actor)
-            .await?;
+        let old = base(
+            trust_changed,
+            published.revocations.as_ref().map(|l| l.version),
+        );
+        if let Some(v) = old {
+            revocations.version = revocations.version.max(v + 1);
+        }
+        let prior = published.revocations.as_ref().filter(|_| old.is_some());
+        publish_kind(
+            ctx,
+            keys,
+            REVOCATION_KIND,
+            &trust_json,
+            prior,
+            &revocations,
+            RevocationList::sign,
+            &actor,
+        )
+        .await?;
         published.revocations = Some(revocations);
         count += 1;
     }
     if alerts_changed {
-        let signed = issuance::alert_list(store, keys).await?;
-        alerts = AlertList::open(&signed, &trust(&trust_json)?)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("own alert list: {e}")))?;
-        ctx.store
-            .publish_downlink(ALERT_KIND, payload(&trust_json, &signed), &actor)
-            .await?;
+        let old = base(trust_changed, published.alerts.as_ref().map(|l| l.version));
+        if let Some(v) = old {
+            alerts.version = alerts.version.max(v + 1);
+        }
+        let prior = published.alerts.as_ref().filter(|_| old.is_some());
+        publish_kind(
+            ctx,
+            keys,
+            ALERT_KIND,
+            &trust_json,
+            prior,
+            &alerts,
+            AlertList::sign,
+            &actor,
+        )
+        .await?;
         published.alerts = Some(alerts);
         count += 1;
     }
@@ -167,16 +263,80 @@ pub async fn publish_with<S: Store>(
     Ok(count)
 }
 
-fn trust(json: &str) -> Result<TrustList, AppError> {
-    TrustList::from_json(json).map_err(|e| AppError::Internal(anyhow::anyhow!("trust list: {e}")))
+/// Publishes one list as of now: the signed delta from the list published before (when there
+/// is one under the same trust list), then the whole signed list, same version; drops the
+/// whole lists it replaces and the deltas no node would be sent any more (see
+/// [`prunable_through`]).
+#[allow(clippy::too_many_arguments)]
+async fn publish_kind<L: DeltaList>(
+    ctx: &super::SyncContext,
+    keys: &std::sync::Mutex<crate::keyring::Keyring>,
+    kind: &str,
+    trust_json: &str,
+    prior: Option<&L>,
+    now: &L,
+    sign: impl Fn(&L, &SigningKey, &KeyId) -> Vec<u8>,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let (kid, key) = issuance::list_key(keys, now.list_issued_at())?;
+    let signed = sign(now, &key, &kid);
+    let digest = content_digest(now);
+    if let Some(prior) = prior {
+        let delta = ListDelta::between(prior, now);
+        ctx.store
+            .add_list_delta(
+                ListDeltaRow {
+                    kind: kind.to_owned(),
+                    version: as_i64(now.list_version()),
+                    base_version: as_i64(prior.list_version()),
+                    base_digest: hex::encode(delta.base_digest),
+                    bytes: delta.sign(&key, &kid),
+                },
+                actor,
+            )
+            .await?;
+    }
+    let payload = serde_json::to_value(ListPayload {
+        trust_list: trust_json.to_owned(),
+        list: BASE64.encode(&signed),
+        version: Some(now.list_version()),
+        digest: Some(hex::encode(digest)),
+    })
+    .expect("serialises");
+    ctx.store.publish_downlink(kind, payload, actor).await?;
+    ctx.store.drop_superseded_lists(kind, actor).await?;
+    // Without a delta to this list (the first list, a rotation) no older delta chains to it.
+    let through = match prior {
+        None => Some(i64::MAX),
+        Some(_) => {
+            let deltas = ctx.store.list_deltas(kind, 0).await?;
+            prunable_through(&deltas, signed.len() + trust_json.len())
+        }
+    };
+    if let Some(through) = through {
+        ctx.store.prune_list_deltas(kind, through, actor).await?;
+    }
+    Ok(())
 }
 
-fn payload(trust_json: &str, signed: &[u8]) -> serde_json::Value {
-    serde_json::to_value(ListPayload {
-        trust_list: trust_json.to_owned(),
-        list: BASE64.encode(signed),
-    })
-    .expect("serialises")
+/// The newest delta version that no node will be sent: a node is sent the deltas after its
+/// version only while they weigh less than the whole list (with its trust list), so a delta is
+/// useless once the deltas from it to the newest weigh more than that. `deltas` in version
+/// order.
+pub fn prunable_through(deltas: &[ListDeltaRow], whole_len: usize) -> Option<i64> {
+    let mut suffix = 0usize;
+    for d in deltas.iter().rev() {
+        suffix += d.bytes.len();
+        if suffix >= whole_len {
+            return Some(d.version);
+        }
+    }
+    None
+}
+
+/// A list version as SQLite stores it (milliseconds fit many times over).
+pub(crate) fn as_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
 }
 
 /// Whether two lists say the same, whatever their versions and signing times.
@@ -235,7 +395,7 @@ pub enum ListEntryError {
     Refused(i64, String),
 }
 
-fn open_entry<L>(
+pub(crate) fn open_entry<L>(
     entry: &DownlinkEntry,
     open: impl Fn(&[u8], &TrustList) -> Result<L, sijil_docs::credential::RevocationListError>,
 ) -> Result<(String, L), ListEntryError> {
@@ -313,9 +473,7 @@ pub fn take_entries(lists: &Lists, entries: &[DownlinkEntry]) -> bool {
     {
         tracing::warn!(error = %e, "the received lists could not be written as files");
     }
-    if let Ok(mut slot) = lists.held.write() {
-        *slot = Some(Arc::new(held));
-    }
+    lists.set_held(Arc::new(held));
     true
 }
 
@@ -352,23 +510,11 @@ impl Versioned for AlertList {
     }
 }
 
-/// At a node's start: holds the newest lists it received before.
-/// Also called by a node's sync loop, for lists taken from a file by another process; reads
-/// nothing more than two rows when nothing new arrived.
+/// At a node's start: holds the newest lists it received before (the whole lists and the
+/// deltas after them). Also called by a node's sync loop, for lists taken from a file by
+/// another process; reads a few small rows when nothing new arrived.
 pub async fn load_held(store: &dyn SyncStore, lists: &Lists) -> Result<bool, StoreError> {
-    let mut entries = Vec::new();
-    for kind in [REVOCATION_KIND, ALERT_KIND] {
-        entries.extend(store.latest_received(kind).await?);
-    }
-    entries.sort_by_key(|e| e.version);
-    let versions: Vec<i64> = entries.iter().map(|e| e.version).collect();
-    if let Ok(mut read) = lists.read_versions.lock() {
-        if *read == versions {
-            return Ok(false);
-        }
-        *read = versions;
-    }
-    Ok(take_entries(lists, &entries))
+    super::list_deltas::load_held(store, lists).await
 }
 
 /// Writes the held lists as the files `sijil verify --data DIR` reads, each replaced whole.
@@ -391,7 +537,7 @@ fn write_files(
     Ok(())
 }
 
-fn replace(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn replace(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.new"));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(tmp, dir.join(name))

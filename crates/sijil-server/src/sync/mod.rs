@@ -12,6 +12,7 @@
 
 pub mod client;
 pub mod ingest;
+pub mod list_deltas;
 pub mod lists;
 pub mod office;
 
@@ -98,7 +99,13 @@ impl CentralPublicKeys {
 /// What a downlink answer is sealed with besides the device's key: the question it answers, so
 /// an answer cannot be passed off as the answer to another request or another node.
 pub fn downlink_context(since: i64, key_id: &str) -> Vec<u8> {
-    format!("since={since};key={key_id}").into_bytes()
+    downlink_context_for(since, key_id, &list_deltas::ListsHeld::default())
+}
+
+/// [`downlink_context`] for a node that also said which lists it holds: that is part of the
+/// question too.
+pub fn downlink_context_for(since: i64, key_id: &str, held: &list_deltas::ListsHeld) -> Vec<u8> {
+    format!("since={since};key={key_id}{}", held.context()).into_bytes()
 }
 
 /// The signed message of a downlink body: domain-separated, so a downlink signature can never
@@ -251,13 +258,17 @@ pub async fn seed_downlink(
     Ok(())
 }
 
-/// The downlink after `since` for the approved node `key_id`: the JSON body sealed to the
-/// node's key, and the central's signature over the plain body. The same answer goes over the
-/// network (`GET /api/v1/sync/downlink`) or in a file (`sijil sync downlink`).
+/// The downlink after `since` for the approved node `key_id`, which holds the lists `held`:
+/// the JSON body sealed to the node's key, and the central's signature over the plain body.
+/// The same answer goes over the network (`GET /api/v1/sync/downlink`) or in a file
+/// (`sijil sync downlink`). A node that said which lists it holds gets them apart from the
+/// series, as deltas where it can ([`list_deltas`]); an older node gets the whole lists among
+/// the entries.
 pub async fn downlink_answer(
     ctx: &SyncContext,
     key_id: &str,
     since: i64,
+    held: &list_deltas::ListsHeld,
 ) -> Result<(Vec<u8>, String), crate::AppError> {
     use crate::AppError;
     let keys = ctx
@@ -272,11 +283,19 @@ pub async fn downlink_answer(
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
         .and_then(|b| VerifyingKey::from_bytes(&b).ok())
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stored device key is not a key")))?;
-    let entries = ctx.store.downlink_since(since.max(0), 500).await?;
-    let body = serde_json::to_vec(&client::DownlinkBody { entries }).expect("serialises");
+    let mut entries = ctx.store.downlink_since(since.max(0), 500).await?;
+    let mut lists = Vec::new();
+    if held.asked() {
+        entries.retain(|e| e.kind != lists::REVOCATION_KIND && e.kind != lists::ALERT_KIND);
+        lists = list_deltas::list_updates(ctx.store.as_ref(), &ctx.lists, held).await?;
+    }
+    let body = serde_json::to_vec(&client::DownlinkBody { entries, lists }).expect("serialises");
     let sig = keys.sign(&body);
-    let sealed =
-        sijil_sync::downlink::seal_to_device(&device_key, &downlink_context(since, key_id), &body);
+    let sealed = sijil_sync::downlink::seal_to_device(
+        &device_key,
+        &downlink_context_for(since, key_id, held),
+        &body,
+    );
     Ok((sealed, sig))
 }
 

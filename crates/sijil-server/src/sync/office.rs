@@ -389,8 +389,9 @@ pub async fn pull_downlink(ctx: &SyncContext, client: &CentralClient) -> Result<
     let counts = ctx.store.outbox_counts(&node.office).await?;
     let waiting = counts.unsealed + counts.pending + counts.sent;
     let key_hex = node.device.id().to_string();
-    let (sealed, sig) = client.downlink(since, &key_hex, waiting).await?;
-    take_downlink(ctx, since, &sealed, &sig).await
+    let held = ctx.lists.held_state();
+    let (sealed, sig) = client.downlink(since, &key_hex, waiting, &held).await?;
+    take_downlink(ctx, since, &held, &sealed, &sig).await
 }
 
 /// The version of the last downlink entry this node holds.
@@ -403,12 +404,14 @@ pub async fn downlink_version(ctx: &SyncContext) -> Result<i64, SyncError> {
         .unwrap_or(0))
 }
 
-/// Opens a downlink answer to the question "after `since`" (from the network or from a file
-/// carried by hand), checks the central's signature, and stores and applies the entries newer
-/// than those held. Returns how many were new.
+/// Opens a downlink answer to the question "after `since`, holding the lists `held`" (from the
+/// network or from a file carried by hand), checks the central's signature, and stores and
+/// applies the entries newer than those held and the list updates that pass their checks.
+/// Returns how many entries were new plus how many lists changed.
 pub async fn take_downlink(
     ctx: &SyncContext,
     since: i64,
+    held_lists: &super::list_deltas::ListsHeld,
     sealed: &[u8],
     sig: &str,
 ) -> Result<usize, SyncError> {
@@ -419,12 +422,18 @@ pub async fn take_downlink(
         .ok_or(SyncError::NotEnrolled)?;
     let node = ctx.office().ok_or(SyncError::NotOffice)?;
     let key_hex = node.device.id().to_string();
-    let body = sijil_sync::downlink::open_as_device(
-        &node.device,
-        &super::downlink_context(since, &key_hex),
-        sealed,
-    )
-    .map_err(|_| SyncError::BadDownlink)?;
+    let open = |held: &super::list_deltas::ListsHeld| {
+        sijil_sync::downlink::open_as_device(
+            &node.device,
+            &super::downlink_context_for(since, &key_hex, held),
+            sealed,
+        )
+    };
+    // A central from before deltas ignores the list versions asked and binds only `since` and
+    // the key; its answer carries whole lists, which pass the same checks.
+    let body = open(held_lists)
+        .or_else(|_| open(&super::list_deltas::ListsHeld::default()))
+        .map_err(|_| SyncError::BadDownlink)?;
     let sig: [u8; 64] = hex::decode(sig)
         .ok()
         .and_then(|s| s.try_into().ok())
@@ -450,7 +459,10 @@ pub async fn take_downlink(
             .await?;
         super::lists::take_entries(&ctx.lists, &entries);
     }
-    Ok(entries.len())
+    let lists =
+        super::list_deltas::take_updates(ctx.store.as_ref(), &ctx.lists, &body.lists, &actor)
+            .await?;
+    Ok(entries.len() + lists)
 }
 
 /// Runs sync passes for ever: right away, then every `interval`. A pass that fails after

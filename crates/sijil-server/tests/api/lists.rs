@@ -21,15 +21,15 @@ use sijil_sync::DeviceSigningKey;
 
 use crate::helpers::{TestApp, spawn_central};
 
-struct Office {
+pub(crate) struct Office {
     address: String,
     token: String,
-    ctx: Arc<SyncContext>,
-    store: SqliteStore,
-    dir: tempfile::TempDir,
+    pub(crate) ctx: Arc<SyncContext>,
+    pub(crate) store: SqliteStore,
+    pub(crate) dir: tempfile::TempDir,
 }
 
-async fn spawn_office() -> Office {
+pub(crate) async fn spawn_office() -> Office {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("sijil.db"))
         .await
@@ -84,7 +84,7 @@ async fn spawn_office() -> Office {
 }
 
 impl Office {
-    async fn verify(&self, qr: &str) -> (u16, Value) {
+    pub(crate) async fn verify(&self, qr: &str) -> (u16, Value) {
         let r = Client::new()
             .post(format!("{}/api/v1/verify", self.address))
             .bearer_auth(&self.token)
@@ -96,7 +96,7 @@ impl Office {
     }
 }
 
-fn finding_codes(verdict: &Value) -> Vec<String> {
+pub(crate) fn finding_codes(verdict: &Value) -> Vec<String> {
     verdict["findings"]
         .as_array()
         .unwrap()

@@ -9,6 +9,7 @@ mod documents;
 mod events;
 mod https;
 mod limits;
+mod list_deltas;
 mod lists;
 mod merged;
 mod receipts;

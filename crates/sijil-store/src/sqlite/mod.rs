@@ -18,6 +18,7 @@ mod review;
 mod rows;
 mod sync;
 mod sync_central;
+mod sync_lists;
 mod sync_office;
 mod sync_receipts;
 

@@ -6,13 +6,15 @@ use async_trait::async_trait;
 use sijil_core::OfficeCode;
 use uuid::Uuid;
 
-use super::{SqliteStore, sync_central as central, sync_office as office, sync_receipts};
+use super::{
+    SqliteStore, sync_central as central, sync_lists, sync_office as office, sync_receipts,
+};
 use crate::{
     Actor, ContactDelta, Device, DeviceStatus, DownlinkEntry, InboxClaim, InboxEntry, InboxState,
     NewDevice, NewOutboxPacket, NewQuarantine, OfficeContact, OutboxCounts, OutboxPacket,
     OutboxState, Quarantined, Resolution, StoreResult, SyncStore, UnsealedRecord, Upload,
 };
-use crate::{HeldReceipt, Receipt};
+use crate::{HeldReceipt, ListDeltaRow, Receipt};
 use time::OffsetDateTime;
 
 #[async_trait]
@@ -56,6 +58,22 @@ impl SyncStore for SqliteStore {
     }
     async fn latest_received(&self, kind: &str) -> StoreResult<Option<DownlinkEntry>> {
         office::latest_received(&self.reader, kind).await
+    }
+    async fn add_list_delta(&self, delta: ListDeltaRow, actor: &Actor) -> StoreResult<()> {
+        sync_lists::add_list_delta(self, delta, actor).await
+    }
+    async fn list_deltas(&self, kind: &str, after: i64) -> StoreResult<Vec<ListDeltaRow>> {
+        // The writer: the central reads what it has just published to build an answer.
+        sync_lists::list_deltas(&self.writer, kind, after).await
+    }
+    async fn prune_list_deltas(&self, kind: &str, through: i64, actor: &Actor) -> StoreResult<u64> {
+        sync_lists::prune_list_deltas(self, kind, through, actor).await
+    }
+    async fn latest_published_version(&self, kind: &str) -> StoreResult<Option<i64>> {
+        sync_lists::latest_published_version(&self.writer, kind).await
+    }
+    async fn drop_superseded_lists(&self, kind: &str, actor: &Actor) -> StoreResult<u64> {
+        sync_lists::drop_superseded_lists(self, kind, actor).await
     }
     async fn set_device_scope(
         &self,

@@ -12,7 +12,7 @@ use anyhow::Context;
 use clap::Subcommand;
 use sijil_server::{
     AppState,
-    sync::{CentralKeys, SyncContext, SyncMode, ingest, office},
+    sync::{CentralKeys, SyncContext, SyncMode, ingest, list_deltas::ListsHeld, office},
 };
 use sijil_store::{OutboxState, SyncStore};
 
@@ -32,12 +32,24 @@ pub enum Cmd {
         /// The file to read.
         file: PathBuf,
     },
-    /// At the central: writes the whole downlink (keys, code lists, the newest signed
-    /// revocation and alert lists) for one approved office key to FILE, sealed to that key.
+    /// At the central: writes the downlink for one approved office key to FILE, sealed to
+    /// that key: everything (keys, code lists, the newest signed revocation and alert lists),
+    /// or, with --request, only what the office lacks (entries after its last, and the list
+    /// deltas since the versions it holds).
     Downlink {
         /// The office's device key id (as `/sync` lists it).
         #[arg(long, value_name = "KEY_ID")]
         key: String,
+        /// A request written at the office by `sijil sync downlink-request`.
+        #[arg(long, value_name = "FILE")]
+        request: Option<PathBuf>,
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// At an office node: writes what it holds (last downlink entry, list versions) to FILE,
+    /// for `sijil sync downlink --request FILE` at the central.
+    DownlinkRequest {
         /// The file to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -50,12 +62,16 @@ pub enum Cmd {
     },
 }
 
-/// A downlink carried by hand: the network answer to "everything after `since`", as a file.
+/// A downlink carried by hand: the network answer to "everything after `since`, holding the
+/// lists `lists`", as a file.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct DownlinkFile {
     format: String,
     key_id: String,
     since: i64,
+    /// The list versions the answer was made for (absent: whole lists, as before deltas).
+    #[serde(default)]
+    lists: ListsHeld,
     signature: String,
     /// The sealed answer, hex.
     sealed: String,
@@ -63,12 +79,28 @@ struct DownlinkFile {
 
 const DOWNLINK_FORMAT: &str = "sijil-downlink-file/1";
 
+/// An office's question carried by hand: what it holds. Not signed: the answer is sealed to
+/// the key named here, so a forged request gets its maker nothing, and every list in the
+/// answer is checked at the office as over the network.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DownlinkRequest {
+    format: String,
+    key_id: String,
+    since: i64,
+    lists: ListsHeld,
+}
+
+const REQUEST_FORMAT: &str = "sijil-downlink-request/1";
+
 impl Cmd {
     pub async fn run(self, data_dir: &Path) -> anyhow::Result<ExitCode> {
         match self {
             Cmd::Export { out } => export(data_dir, &out).await,
             Cmd::Import { file } => import(data_dir, &file).await,
-            Cmd::Downlink { key, out } => write_downlink(data_dir, &key, &out).await,
+            Cmd::Downlink { key, request, out } => {
+                write_downlink(data_dir, &key, request.as_deref(), &out).await
+            }
+            Cmd::DownlinkRequest { out } => write_request(data_dir, &out).await,
             Cmd::TakeDownlink { file } => take_downlink(data_dir, &file).await,
         }
     }
@@ -131,7 +163,56 @@ async fn import(data_dir: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn write_downlink(data_dir: &Path, key: &str, out: &Path) -> anyhow::Result<ExitCode> {
+async fn write_request(data_dir: &Path, out: &Path) -> anyhow::Result<ExitCode> {
+    let (store, ctx) = super::office::open_node(data_dir, None).await?;
+    let node = ctx.office().context("not an office node")?;
+    let request = DownlinkRequest {
+        format: REQUEST_FORMAT.into(),
+        key_id: node.device.id().to_string(),
+        since: office::downlink_version(&ctx).await?,
+        lists: ctx.lists.held_state(),
+    };
+    write_atomically(out, &serde_json::to_vec_pretty(&request)?)?;
+    println!(
+        "wrote the downlink request of office key {} to {}: take it to the central",
+        request.key_id,
+        out.display()
+    );
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_atomically(out: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = out.with_extension("partial");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))
+}
+
+async fn write_downlink(
+    data_dir: &Path,
+    key: &str,
+    request: Option<&Path>,
+    out: &Path,
+) -> anyhow::Result<ExitCode> {
+    let (since, lists) = match request {
+        None => (0, ListsHeld::default()),
+        Some(path) => {
+            let text =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let r: DownlinkRequest = serde_json::from_slice(&text)
+                .ok()
+                .filter(|r: &DownlinkRequest| r.format == REQUEST_FORMAT)
+                .with_context(|| format!("{} is not a downlink request", path.display()))?;
+            if r.key_id != key {
+                anyhow::bail!(
+                    "{} is the request of office key {}, not {key}",
+                    path.display(),
+                    r.key_id
+                );
+            }
+            (r.since, r.lists)
+        }
+    };
     let store = data::open_store(data_dir).await?;
     let ctx = super::serve::central_sync(&store, data_dir).await?;
     let mut keyring = super::keys::open_keyring(data_dir)?;
@@ -142,7 +223,7 @@ async fn write_downlink(data_dir: &Path, key: &str, out: &Path) -> anyhow::Resul
     sijil_server::sync::lists::publish_with(&store, &keyring, &ctx, std::time::Duration::ZERO)
         .await
         .map_err(|e| anyhow::anyhow!("cannot publish the document lists: {e}"))?;
-    let (sealed, signature) = sijil_server::sync::downlink_answer(&ctx, key, 0)
+    let (sealed, signature) = sijil_server::sync::downlink_answer(&ctx, key, since, &lists)
         .await
         .map_err(|e| {
             anyhow::anyhow!("no downlink for key {key}: {e} (is it an approved office key?)")
@@ -150,14 +231,12 @@ async fn write_downlink(data_dir: &Path, key: &str, out: &Path) -> anyhow::Resul
     let file = DownlinkFile {
         format: DOWNLINK_FORMAT.into(),
         key_id: key.to_owned(),
-        since: 0,
+        since,
+        lists,
         signature,
         sealed: hex::encode(&sealed),
     };
-    let tmp = out.with_extension("partial");
-    std::fs::write(&tmp, serde_json::to_vec(&file)?)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
+    write_atomically(out, &serde_json::to_vec(&file)?)?;
     println!(
         "wrote the downlink for office key {key} ({} bytes, sealed to that key) to {}",
         sealed.len(),
@@ -185,10 +264,10 @@ async fn take_downlink(data_dir: &Path, path: &Path) -> anyhow::Result<ExitCode>
             node.device.id()
         );
     }
-    let taken = office::take_downlink(&ctx, file.since, &sealed, &file.signature)
+    let taken = office::take_downlink(&ctx, file.since, &file.lists, &sealed, &file.signature)
         .await
         .with_context(|| format!("{} was not taken", path.display()))?;
-    println!("{}: {taken} new downlink entries", path.display());
+    println!("{}: {taken} new downlink entries and lists", path.display());
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -14,7 +14,9 @@ use std::{
 use anyhow::{Context, bail};
 use clap::Args;
 use sijil_docs::{
-    AlertList, RevocationList, TrustList, Verdict, Verifier, decode_qr_image,
+    AlertList, RevocationList, TrustList, Verdict, Verifier,
+    credential::delta::{DeltaList, open_chain, read_delta_file},
+    decode_qr_image,
     verify::{Authenticity, Checked},
 };
 use time::OffsetDateTime;
@@ -53,6 +55,27 @@ pub struct Cmd {
     json: bool,
 }
 
+/// Opens a whole signed list and the signed deltas an office keeps beside it (`NAME.deltas`,
+/// when there is one), each checked against the trust list: the list as the office holds it.
+fn open_list<L: DeltaList>(path: &Path, what: &str, trust: &TrustList) -> anyhow::Result<L> {
+    let whole = read(path, what)?;
+    let deltas_path = path.with_extension("deltas");
+    let deltas = if deltas_path.exists() {
+        read_delta_file(&read(&deltas_path, "list deltas")?)
+            .with_context(|| format!("{}", deltas_path.display()))?
+    } else {
+        Vec::new()
+    };
+    open_chain(&whole, &deltas, trust).with_context(|| {
+        format!(
+            "{what} {} (with {} deltas from {}) is not accepted",
+            path.display(),
+            deltas.len(),
+            deltas_path.display()
+        )
+    })
+}
+
 enum Input {
     Qr(String),
     Mrz(String),
@@ -72,11 +95,9 @@ impl Cmd {
         let trust = TrustList::from_json(&trust_text)
             .with_context(|| format!("trust list {}", trust_path.display()))?;
         let rev_path = file(self.revocations, REVOCATIONS_FILE);
-        let revocations = RevocationList::open(&read(&rev_path, "revocation list")?, &trust)
-            .with_context(|| format!("revocation list {} is not accepted", rev_path.display()))?;
+        let revocations: RevocationList = open_list(&rev_path, "revocation list", &trust)?;
         let alerts_path = file(self.alerts, ALERTS_FILE);
-        let alerts = AlertList::open(&read(&alerts_path, "alert list")?, &trust)
-            .with_context(|| format!("alert list {} is not accepted", alerts_path.display()))?;
+        let alerts: AlertList = open_list(&alerts_path, "alert list", &trust)?;
 
         let input = match (self.qr, self.image, self.mrz) {
             (Some(qr), _, _) => Input::Qr(qr),

@@ -194,4 +194,111 @@ async fn an_office_with_no_link_takes_the_lists_from_a_file_carried_by_hand() {
         String::from_utf8_lossy(&out.stdout).contains(" 0 new"),
         "{out:?}"
     );
+
+    // Another card is reported stolen. The office writes what it holds to the stick; the
+    // central answers with the changes since then only: a signed delta, not the whole list.
+    let record = json!({
+        "record_id": "CEN-USB-2", "first_name": "باسل", "father_name": "أحمد",
+        "family_name": "العلي", "mother_name": "سلمى", "sex": "M",
+        "birth_date": "1980-02-14", "birth_place": "حماة",
+        "registry_place": "حماة", "registry_number": "12",
+    });
+    let (status, reg) = central
+        .post(
+            "/api/v1/records",
+            json!({ "record": record, "evidence": [{"kind": "family_booklet", "reference": "FB-10"}] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{reg}");
+    let person = reg["person_id"].as_str().unwrap();
+    let (_, card) = central
+        .post(&format!("/api/v1/persons/{person}/id-card"), json!({}))
+        .await;
+    let qr2 = card["credential"].as_str().unwrap().to_owned();
+    let (status, _) = central
+        .post(
+            &format!("/api/v1/documents/{}/status", card["id"].as_str().unwrap()),
+            json!({"status": "stolen", "note": "police report 78"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let request = sites.central.parent().unwrap().join("request.json");
+    let out = sijil(
+        &sites.office,
+        &[
+            "sync",
+            "downlink-request",
+            "--out",
+            request.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let delta_stick = sites.central.parent().unwrap().join("delta.json");
+    let out = sijil(
+        &sites.central,
+        &[
+            "sync",
+            "downlink",
+            "--key",
+            &key,
+            "--request",
+            request.to_str().unwrap(),
+            "--out",
+            delta_stick.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let whole_len = std::fs::metadata(&stick).unwrap().len();
+    let delta_len = std::fs::metadata(&delta_stick).unwrap().len();
+    assert!(
+        delta_len * 2 < whole_len,
+        "the delta file ({delta_len} B) is far smaller than the whole one ({whole_len} B)"
+    );
+    // A request for another key is refused at the central.
+    let out = sijil(
+        &sites.central,
+        &[
+            "sync",
+            "downlink",
+            "--key",
+            "not-this-key",
+            "--request",
+            request.to_str().unwrap(),
+            "--out",
+            forged.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success(), "{out:?}");
+
+    let out = sijil(
+        &sites.office,
+        &["sync", "take-downlink", delta_stick.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{out:?}");
+    // `sijil verify` reads the whole list and the signed delta kept beside it.
+    assert!(sites.office.join("revocations.deltas").exists());
+    let out = sijil(&sites.office, &["verify", "--qr", &qr2, "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let verdict: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        verdict["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "reported_stolen"),
+        "{verdict}"
+    );
+    // The same delta file again, or the older whole list, changes nothing.
+    for file in [&delta_stick, &stick] {
+        let out = sijil(
+            &sites.office,
+            &["sync", "take-downlink", file.to_str().unwrap()],
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(" 0 new"),
+            "{out:?}"
+        );
+    }
+    let out = sijil(&sites.office, &["verify", "--qr", &qr2]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
