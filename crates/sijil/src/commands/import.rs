@@ -20,7 +20,11 @@ use sijil_core::{
     Capture, OfficeCode, PersonRecord,
     interchange::{self, LineRecord, ReadError, ReadErrorKind},
 };
-use sijil_store::{Actor, ImportMeta, Store, bootstrap, resolve::Resolver, sqlite::SqliteStore};
+use sijil_store::{
+    Actor, ImportMeta, Store, bootstrap,
+    resolve::{ImportStage, Resolver},
+    sqlite::SqliteStore,
+};
 use time::{OffsetDateTime, macros::offset};
 
 use crate::{data, progress};
@@ -128,7 +132,7 @@ impl Cmd {
             evidence: vec![],
         };
         let records: Vec<PersonRecord> = records.into_iter().map(|r| r.record).collect();
-        let bar = progress::items(records.len() as u64, "writing");
+        let bar = progress::items(records.len() as u64, "resolving");
         let meta = ImportMeta {
             file_name: file_name.clone(),
             digest,
@@ -139,7 +143,10 @@ impl Cmd {
             .context("cannot load the registry for identity resolution")?;
         tracing::info!(elapsed = ?started.elapsed(), "loaded the resolver");
         let receipt = resolver
-            .import(store, records, &capture, meta, &actor, &|n| {
+            .import(store, records, &capture, meta, &actor, &|stage, n| {
+                if stage == ImportStage::Writing && bar.message() != "writing" {
+                    bar.set_message("writing");
+                }
                 bar.set_position(n as u64)
             })
             .await
