@@ -73,6 +73,8 @@ struct State {
     move_mark: i64,
     /// See [`Resolver::hold_different_first_names`].
     hold_different_first_names: bool,
+    /// See [`Resolver::resolve_ahead`].
+    resolve_ahead: bool,
 }
 
 /// Something a person searched for, with the person it found.
@@ -152,6 +154,7 @@ impl Resolver {
                 record_mark: 0,
                 move_mark: 0,
                 hold_different_first_names: true,
+                resolve_ahead: true,
             };
             for r in records {
                 st.add(r.seq, &r.record, r.person_id);
@@ -290,6 +293,7 @@ impl State {
             record_mark: 0,
             move_mark: 0,
             hold_different_first_names,
+            resolve_ahead: true,
         }
     }
 

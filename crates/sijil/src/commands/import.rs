@@ -44,6 +44,10 @@ pub struct Cmd {
     /// The office where the records were captured (default: the central office).
     #[arg(long, value_name = "CODE", value_parser = parse_office)]
     office: Option<OfficeCode>,
+    /// Resolves the records strictly one after another on one thread, instead of resolving
+    /// ahead in parallel; the result is the same (to compare, and measure).
+    #[arg(long)]
+    in_order: bool,
 }
 
 fn parse_office(s: &str) -> Result<OfficeCode, String> {
@@ -100,6 +104,7 @@ impl Cmd {
             .existing_record_ids(&ids)
             .await
             .context("cannot look up record ids")?;
+        drop(ids);
         if !registered.is_empty() {
             let more = registered.len() > MAX_ERRORS;
             let errors = already_registered(&records, registered);
@@ -141,6 +146,7 @@ impl Cmd {
         let resolver = Resolver::load(store, &actor)
             .await
             .context("cannot load the registry for identity resolution")?;
+        resolver.resolve_ahead(!self.in_order).await;
         tracing::info!(elapsed = ?started.elapsed(), "loaded the resolver");
         let receipt = resolver
             .import(store, records, &capture, meta, &actor, &|stage, n| {
