@@ -160,6 +160,14 @@ impl<P: Copy + Eq + Hash> Index<P> {
 
     /// Resolves a record against the registry, without changing it.
     pub fn resolve(&self, record: &PersonRecord) -> Resolution<P> {
+        self.resolve_keyed(record).0
+    }
+
+    /// [`Index::resolve`], with the record's blocking keys (0 where it has none): a caller
+    /// that resolves records ahead against one state of the index can tell from them whether
+    /// a record inserted since shares a blocking group with one resolved ahead, and so could
+    /// have changed its answer. The keys are those [`Index::insert`] files the record under.
+    pub fn resolve_keyed(&self, record: &PersonRecord) -> (Resolution<P>, Vec<u64>) {
         let mut overlay = Overlay::new(&self.data.vocab);
         let rec = prepare(
             &mut overlay,
@@ -169,7 +177,8 @@ impl<P: Copy + Eq + Hash> Index<P> {
         let stats = self.model.tf.stats(&overlay, &rec);
         let cap = self.model.settings().block_cap;
         let mut cands: Vec<u32> = Vec::new();
-        for (k, key) in keys(&overlay, &rec).into_iter().enumerate() {
+        let record_keys = keys(&overlay, &rec);
+        for (k, &key) in record_keys.iter().enumerate() {
             if key == 0 {
                 continue;
             }
@@ -221,10 +230,11 @@ impl<P: Copy + Eq + Hash> Index<P> {
                 }
             })
             .collect();
-        Resolution {
+        let resolution = Resolution {
             decision,
             candidates,
-        }
+        };
+        (resolution, record_keys.to_vec())
     }
 
     /// The explanation of a registry record against a new one.

@@ -56,7 +56,7 @@ async fn main() {
         digest: "0".into(),
     };
     let receipt = store
-        .import_records(batch, meta, &actor, &|_| {})
+        .import_records(&batch, meta, &actor, &|_| {})
         .await
         .unwrap();
     let persons: Vec<Uuid> = receipt.persons;

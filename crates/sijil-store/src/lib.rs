@@ -15,6 +15,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod documents;
 mod error;
+mod import_batch;
 pub mod keyfile;
 pub mod models;
 pub mod receipts;
@@ -32,6 +33,7 @@ use uuid::Uuid;
 pub use audit::{AuditEntry, BrokenEntry, NewAuditEntry};
 pub use documents::DocumentStore;
 pub use error::{StoreError, StoreResult};
+pub use import_batch::ImportBatch;
 pub use models::*;
 pub use receipts::*;
 pub use review::*;
@@ -90,10 +92,11 @@ pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
         actor: &Actor,
     ) -> StoreResult<Registration>;
     /// Appends many records in one transaction: all are stored or none. `progress` is called
-    /// with the number of records written so far, now and then, so a caller can show it.
+    /// with the number of records written so far, now and then, so a caller can show it. The
+    /// batch's full decisions are asked for a chunk at a time, as they are written.
     async fn import_records(
         &self,
-        batch: Vec<(NewSourceRecord, Decision)>,
+        batch: &dyn ImportBatch,
         meta: ImportMeta,
         actor: &Actor,
         progress: &(dyn Fn(usize) + Send + Sync),

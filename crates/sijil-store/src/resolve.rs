@@ -10,17 +10,19 @@
 
 use std::collections::HashMap;
 
-use sijil_core::{Capture, PersonRecord, interchange};
-use sijil_match::{Candidate, Index, Model, RecordRef, Resolution, Resolve, Settings};
+use sijil_core::{PersonRecord, interchange};
+use sijil_match::{Candidate, Explanation, Index, Model, RecordRef, Resolution, Resolve, Settings};
 use time::OffsetDateTime;
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
 use crate::{
-    Actor, Decision, ImportMeta, ImportReceipt, Link, ModelSource, NewModel, NewSourceRecord,
-    Registration, ReviewCandidate, ReviewKind, ReviewRequest, Store, StoreError, StoreResult,
-    StoredModel,
+    Actor, Decision, Link, ModelSource, NewModel, NewSourceRecord, Registration, ReviewCandidate,
+    ReviewKind, ReviewRequest, Store, StoreError, StoreResult, StoredModel,
 };
+
+mod import;
+pub use import::ImportStage;
 
 /// A registry with fewer records than this resolves with a model learnt from a generated
 /// population; from this size on it learns from its own records (at the next start).
@@ -71,6 +73,8 @@ struct State {
     move_mark: i64,
     /// See [`Resolver::hold_different_first_names`].
     hold_different_first_names: bool,
+    /// See [`Resolver::resolve_ahead`].
+    resolve_ahead: bool,
 }
 
 /// Something a person searched for, with the person it found.
@@ -150,6 +154,7 @@ impl Resolver {
                 record_mark: 0,
                 move_mark: 0,
                 hold_different_first_names: true,
+                resolve_ahead: true,
             };
             for r in records {
                 st.add(r.seq, &r.record, r.person_id);
@@ -234,8 +239,9 @@ impl Resolver {
             None => None,
         };
         let resolution = st.index.resolve(&item.record);
-        let mut decision = st.decision(&resolution, &|p| Some(Target::Stored(p)));
-        st.flag_number_holder(&mut decision, &item.record, holder);
+        let mut decided = st.decision(&resolution, &|p| Some(Target::Stored(p)));
+        st.flag_number_holder(&mut decided, &item.record, holder);
+        let decision = decided.into_decision(st.model_id);
         let record = item.record.clone();
         let reg = store.register_record(item, decision, actor).await?;
         st.add(reg.record_seq, &record, reg.person_id);
@@ -243,136 +249,6 @@ impl Resolver {
             st.record_mark = reg.record_seq;
         }
         Ok(reg)
-    }
-
-    /// Resolves a batch in order (each record against the registry and the batch's earlier
-    /// records, exactly as if registered one by one) and stores it all or nothing.
-    pub async fn import<S: Store>(
-        &self,
-        store: &S,
-        records: Vec<PersonRecord>,
-        capture: &Capture,
-        meta: ImportMeta,
-        actor: &Actor,
-        progress: &(dyn Fn(usize) + Send + Sync),
-    ) -> StoreResult<ImportReceipt> {
-        let started = std::time::Instant::now();
-        let mut st = self.state.write().await;
-        st.follow(store).await?;
-        let start = st.index.len();
-        // Persons created by the batch are not stored yet: the index knows them by a
-        // placeholder, and the batch names them by the item that created them.
-        let mut placeholder_item: HashMap<Uuid, usize> = HashMap::new();
-        let mut items_of: HashMap<Uuid, Vec<usize>> = HashMap::new();
-        let mut decisions: Vec<Decision> = Vec::with_capacity(records.len());
-        let numbers: Vec<_> = records
-            .iter()
-            .filter_map(|r| r.national_number.clone())
-            .collect();
-        let holders = store.person_ids_by_national_numbers(&numbers).await?;
-        for (i, record) in records.iter().enumerate() {
-            let resolution = st.index.resolve(record);
-            let target = |p: Uuid| match placeholder_item.get(&p) {
-                Some(&j) => Some(Target::Item(j)),
-                None => Some(Target::Stored(p)),
-            };
-            let mut decision = st.decision(&resolution, &target);
-            // Persons this batch created that the record shows to be one are merged at once,
-            // as the batch would (nobody holds a document of theirs yet); stored persons are
-            // left to an adjudicator (`decision.review`).
-            let linked = matches!(decision.link, Link::Person(_) | Link::SameAsItem(_));
-            if let (Resolve::Link { person, merge }, true) = (&resolution.decision, linked) {
-                let mut group: Vec<Uuid> = std::iter::once(*person)
-                    .chain(
-                        merge
-                            .iter()
-                            .copied()
-                            .filter(|p| placeholder_item.contains_key(p)),
-                    )
-                    .collect();
-                if group.len() > 1 {
-                    // The survivor: a stored person, else the batch's earliest.
-                    group.sort_by_key(|p| placeholder_item.get(p).map_or(0, |&j| j + 1));
-                    let survivor = group[0];
-                    let link = match placeholder_item.get(&survivor) {
-                        Some(&j) => Link::SameAsItem(j),
-                        None => Link::Person(survivor),
-                    };
-                    for &gone in &group[1..] {
-                        let moved = items_of.remove(&gone).unwrap_or_default();
-                        for &k in &moved {
-                            decisions[k].link = link;
-                        }
-                        if placeholder_item.contains_key(&survivor) {
-                            items_of.entry(survivor).or_default().extend(moved);
-                        }
-                        placeholder_item.remove(&gone);
-                        st.index.merge(gone, survivor);
-                    }
-                    decision.link = link;
-                }
-                // What was merged here is no longer for review.
-                if let Some(review) = &mut decision.review {
-                    review.candidates.retain(|c| c.record_seq >= 0);
-                    if review.candidates.is_empty() {
-                        decision.review = None;
-                    }
-                }
-            }
-            let holder = record
-                .national_number
-                .as_ref()
-                .and_then(|n| holders.get(n).copied());
-            st.flag_number_holder(&mut decision, record, holder);
-            let in_index = match decision.link {
-                Link::Person(p) => p,
-                Link::SameAsItem(j) => st.index.person_of(RecordRef((start + j) as u32)),
-                Link::NewPerson => {
-                    let p = Uuid::now_v7();
-                    placeholder_item.insert(p, i);
-                    p
-                }
-            };
-            if placeholder_item.contains_key(&in_index) {
-                items_of.entry(in_index).or_default().push(i);
-            }
-            st.index.insert(record, in_index);
-            decisions.push(decision);
-        }
-        tracing::info!(records = decisions.len(), elapsed = ?started.elapsed(), "resolved the batch");
-        let batch = records
-            .into_iter()
-            .zip(decisions)
-            .map(|(record, decision)| {
-                let item = NewSourceRecord {
-                    record,
-                    capture: capture.clone(),
-                };
-                (item, decision)
-            })
-            .collect();
-        match store.import_records(batch, meta, actor, progress).await {
-            Ok(receipt) => {
-                for (i, &person) in receipt.persons.iter().enumerate() {
-                    let r = (start + i) as u32;
-                    st.index.assign(RecordRef(r), person);
-                    let seq = receipt.first_seq + i as i64;
-                    st.seqs.push(seq);
-                    st.refs.insert(seq, r);
-                }
-                if st.record_mark == receipt.first_seq - 1 {
-                    st.record_mark = receipt.first_seq + receipt.persons.len() as i64 - 1;
-                }
-                Ok(receipt)
-            }
-            Err(e) => {
-                // The index holds records the store refused: start again from the store.
-                let model = st.index.model().clone();
-                *st = State::empty(model, st.model_id, st.hold_different_first_names);
-                st.follow(store).await?;
-                Err(e)
-            }
-        }
     }
 
     /// Brings the index up to date with decisions and records stored by anyone.
@@ -417,6 +293,7 @@ impl State {
             record_mark: 0,
             move_mark: 0,
             hold_different_first_names,
+            resolve_ahead: true,
         }
     }
 
@@ -453,14 +330,10 @@ impl State {
 
     /// Turns the matcher's resolution into the store's decision. `target` says where a
     /// candidate person is (`None`: leave it out).
-    fn decision(
-        &self,
-        res: &Resolution<Uuid>,
-        target: &dyn Fn(Uuid) -> Option<Target>,
-    ) -> Decision {
+    fn decision(&self, res: &Resolution<Uuid>, target: &dyn Fn(Uuid) -> Option<Target>) -> Decided {
         let best_of = |p: Uuid| res.candidates.iter().find(|c| c.person == p);
-        let mut d = match &res.decision {
-            Resolve::New => Decision::plain(Link::NewPerson, "no_candidate"),
+        match &res.decision {
+            Resolve::New => Decided::plain(Link::NewPerson, "no_candidate"),
             Resolve::Link { person, .. }
                 if self.hold_different_first_names
                     && best_of(*person).is_some_and(|c| first_names_differ(&c.explanation)) =>
@@ -472,15 +345,15 @@ impl State {
                     Some(Target::Item(j)) => Link::SameAsItem(j),
                     _ => Link::Person(*person),
                 };
-                let mut d = Decision::plain(link, "match");
-                d.explanation = best_of(*person).map(explanation);
-                let others: Vec<ReviewCandidate> = merge
+                let mut d = Decided::plain(link, "match");
+                d.explanation = best_of(*person).map(|c| c.explanation.clone());
+                let others: Vec<Cand> = merge
                     .iter()
                     .filter_map(|&p| self.candidate(best_of(p)?, target))
                     .take(MAX_REVIEW_CANDIDATES)
                     .collect();
                 if !others.is_empty() {
-                    d.review = Some(ReviewRequest {
+                    d.review = Some(Review {
                         kind: ReviewKind::Merge,
                         candidates: others,
                     });
@@ -488,9 +361,7 @@ impl State {
                 d
             }
             Resolve::Review => self.review(res, target, "review"),
-        };
-        d.model_id = Some(self.model_id);
-        d
+        }
     }
 
     /// A new person for now, with the candidates for an adjudicator.
@@ -499,11 +370,11 @@ impl State {
         res: &Resolution<Uuid>,
         target: &dyn Fn(Uuid) -> Option<Target>,
         reason: &'static str,
-    ) -> Decision {
-        let mut d = Decision::plain(Link::NewPerson, reason);
-        d.explanation = res.candidates.first().map(explanation);
+    ) -> Decided {
+        let mut d = Decided::plain(Link::NewPerson, reason);
+        d.explanation = res.candidates.first().map(|c| c.explanation.clone());
         let mut seen = Vec::new();
-        let cands: Vec<ReviewCandidate> = res
+        let cands: Vec<Cand> = res
             .candidates
             .iter()
             .filter(|c| {
@@ -514,7 +385,7 @@ impl State {
             .filter_map(|c| self.candidate(c, target))
             .take(MAX_REVIEW_CANDIDATES)
             .collect();
-        d.review = Some(ReviewRequest {
+        d.review = Some(Review {
             kind: ReviewKind::PossibleMatch,
             candidates: cands,
         });
@@ -523,7 +394,7 @@ impl State {
 
     /// A record that claims a national number held by someone it was not linked to: either
     /// two people hold one number or the link is wrong; an adjudicator must say which.
-    fn flag_number_holder(&self, d: &mut Decision, record: &PersonRecord, holder: Option<Uuid>) {
+    fn flag_number_holder(&self, d: &mut Decided, record: &PersonRecord, holder: Option<Uuid>) {
         let Some(holder) = holder else { return };
         if d.link == Link::Person(holder) {
             return;
@@ -537,16 +408,16 @@ impl State {
             return;
         };
         let e = self.index.explain(record, RecordRef(r));
-        let candidate = ReviewCandidate {
+        let candidate = Cand {
             person_id: holder,
             record_seq: self.seqs[r as usize],
             weight: e.weight,
-            explanation: serde_json::to_value(&e).expect("explanations serialise"),
+            explanation: e,
         };
         match &mut d.review {
             Some(review) => review.candidates.insert(0, candidate),
             None => {
-                d.review = Some(ReviewRequest {
+                d.review = Some(Review {
                     kind: ReviewKind::PossibleMatch,
                     candidates: vec![candidate],
                 })
@@ -561,18 +432,75 @@ impl State {
         &self,
         c: &Candidate<Uuid>,
         target: &dyn Fn(Uuid) -> Option<Target>,
-    ) -> Option<ReviewCandidate> {
+    ) -> Option<Cand> {
         let (person_id, record_seq) = match target(c.person)? {
             Target::Stored(p) => (p, self.seqs[c.record.0 as usize]),
             // Named by its item: the store fills in the person and the record's place.
             Target::Item(j) => (Uuid::nil(), -(j as i64) - 1),
         };
-        Some(ReviewCandidate {
+        Some(Cand {
             person_id,
             record_seq,
             weight: c.weight,
-            explanation: explanation(c),
+            explanation: c.explanation.clone(),
         })
+    }
+}
+
+/// A decision as the resolver takes it, its explanations still typed: one registration turns
+/// it into the store's [`Decision`] (JSON) at once, an import packs it small (see `import`).
+struct Decided {
+    link: Link,
+    reason: &'static str,
+    explanation: Option<Explanation>,
+    review: Option<Review>,
+}
+
+/// A review item to open, candidates best first.
+struct Review {
+    kind: ReviewKind,
+    candidates: Vec<Cand>,
+}
+
+/// A candidate person for review, as [`ReviewCandidate`] with its explanation typed.
+struct Cand {
+    person_id: Uuid,
+    record_seq: i64,
+    weight: f64,
+    explanation: Explanation,
+}
+
+impl Decided {
+    fn plain(link: Link, reason: &'static str) -> Self {
+        Decided {
+            link,
+            reason,
+            explanation: None,
+            review: None,
+        }
+    }
+
+    /// The store's decision, by the model `model_id`.
+    fn into_decision(self, model_id: Uuid) -> Decision {
+        Decision {
+            link: self.link,
+            reason: self.reason,
+            explanation: self.explanation.as_ref().map(to_json),
+            model_id: Some(model_id),
+            review: self.review.map(|r| ReviewRequest {
+                kind: r.kind,
+                candidates: r
+                    .candidates
+                    .into_iter()
+                    .map(|c| ReviewCandidate {
+                        person_id: c.person_id,
+                        record_seq: c.record_seq,
+                        weight: c.weight,
+                        explanation: to_json(&c.explanation),
+                    })
+                    .collect(),
+            }),
+        }
     }
 }
 
@@ -589,8 +517,8 @@ fn first_names_differ(e: &sijil_match::Explanation) -> bool {
     })
 }
 
-fn explanation(c: &Candidate<Uuid>) -> serde_json::Value {
-    serde_json::to_value(&c.explanation).expect("explanations serialise")
+fn to_json(e: &Explanation) -> serde_json::Value {
+    serde_json::to_value(e).expect("explanations serialise")
 }
 
 /// Records of a generated population, for a first model before the registry has its own.

@@ -160,7 +160,7 @@ async fn same_as_one_by_one<S: Store>(batched: S, sequential: S) {
         digest: "d".into(),
     };
     let receipt = batched
-        .import_records(batch(&actor, issued, brought), meta, &actor, &|_| {})
+        .import_records(&batch(&actor, issued, brought), meta, &actor, &|_| {})
         .await
         .unwrap();
     assert_eq!((receipt.records, receipt.new_persons), (11, 5));
@@ -259,7 +259,7 @@ async fn bad_batches_change_nothing<S: Store>(store: S) {
     ];
     for (batch, message) in cases {
         let err = store
-            .import_records(batch, meta.clone(), &actor, &|_| {})
+            .import_records(&batch, meta.clone(), &actor, &|_| {})
             .await
             .unwrap_err();
         assert!(
@@ -312,7 +312,7 @@ async fn a_large_batch_spans_many_statements() {
     };
     let seen = std::sync::Mutex::new(vec![]);
     let receipt = store
-        .import_records(batch, meta, &actor, &|n| seen.lock().unwrap().push(n))
+        .import_records(&batch, meta, &actor, &|n| seen.lock().unwrap().push(n))
         .await
         .unwrap();
     assert_eq!(receipt.new_persons, 617);

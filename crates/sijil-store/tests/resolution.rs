@@ -87,7 +87,7 @@ async fn importing_through_the_resolver_gives_the_batch_clusters() {
             &capture(&actor),
             meta(),
             &actor,
-            &|_| {},
+            &|_, _| {},
         )
         .await
         .unwrap();
@@ -171,7 +171,14 @@ async fn adjudicators_settle_merge_split_and_undo() {
     let (_dir, store, actor) = open().await;
     let resolver = Resolver::load(&store, &actor).await.unwrap();
     let receipt = resolver
-        .import(&store, records, &capture(&actor), meta(), &actor, &|_| {})
+        .import(
+            &store,
+            records,
+            &capture(&actor),
+            meta(),
+            &actor,
+            &|_, _| {},
+        )
         .await
         .unwrap();
     assert!(receipt.reviews > 0);

@@ -107,7 +107,7 @@ async fn story<S: Store>(store: S) {
     };
     assert!(matches!(
         store
-            .import_records(batch, meta.clone(), &clerk, &|_| {})
+            .import_records(&batch, meta.clone(), &clerk, &|_| {})
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -127,7 +127,7 @@ async fn story<S: Store>(store: S) {
     let written = AtomicUsize::new(0);
     let receipt = store
         .import_records(
-            records.into_iter().zip(decisions).collect(),
+            &records.into_iter().zip(decisions).collect::<Vec<_>>(),
             meta,
             &clerk,
             &|n| written.store(n, Ordering::Relaxed),

@@ -8,9 +8,14 @@
 //! 2. read, in chunks: record ids already stored, existing persons with their records, claimed
 //!    national numbers already held;
 //! 3. compute every national number and every person's final view in memory;
-//! 4. write, in chunks: new persons, source records (with `seq` assigned here, which is safe
-//!    because the transaction holds the write lock from its first statement), links, and the
-//!    views of existing persons that gained records.
+//! 4. write, in chunks: new persons, then source records (with `seq` assigned here, which is
+//!    safe because the transaction holds the write lock from its first statement) with their
+//!    links, decisions and review items, then the views of existing persons that gained
+//!    records. A chunk's full decisions (JSON explanations) are asked of the batch only when
+//!    that chunk is written ([`ImportBatch`]), so they never all sit in memory at once.
+//!
+//! All of it is one transaction: a bad record, a conflict or a crash anywhere leaves the
+//! registry as it was, with no trace of the import.
 
 use std::collections::{HashMap, HashSet};
 
@@ -22,7 +27,7 @@ use uuid::Uuid;
 
 use super::{SqliteStore, access::entry, commit_audited, db, rows, ts};
 use crate::{
-    Actor, Decision, ImportMeta, ImportReceipt, Link, NewSourceRecord, StoreError, StoreResult,
+    Actor, Decision, ImportBatch, ImportMeta, ImportReceipt, Link, StoreError, StoreResult,
 };
 
 /// Rows per multi-row statement (SQLite allows 32766 bound values per statement).
@@ -49,14 +54,14 @@ struct PersonPlan {
 
 pub(super) async fn import(
     s: &SqliteStore,
-    batch: Vec<(NewSourceRecord, Decision)>,
+    batch: &dyn ImportBatch,
     meta: ImportMeta,
     actor: &Actor,
     progress: &(dyn Fn(usize) + Send + Sync),
 ) -> StoreResult<ImportReceipt> {
     let now = ts(OffsetDateTime::now_utc());
     let import_id = Uuid::now_v7();
-    let (targets, mut new, mut existing) = plan(&batch)?;
+    let (targets, mut new, mut existing) = plan(batch)?;
 
     let mut tx = s.begin().await?;
     // The first statement writes, so the transaction holds SQLite's write lock from here on.
@@ -70,11 +75,11 @@ pub(super) async fn import(
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-    refuse_stored_record_ids(&mut tx, &batch).await?;
+    refuse_stored_record_ids(&mut tx, batch).await?;
     load_existing(&mut tx, &mut existing).await?;
-    number_new_persons(&mut tx, &batch, &mut new, actor).await?;
+    number_new_persons(&mut tx, batch, &mut new, actor).await?;
 
-    insert_persons(&mut tx, &batch, &new, &now).await?;
+    insert_persons(&mut tx, batch, &new, &now).await?;
     let first_seq: i64 =
         sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) + 1 FROM source_records")
             .fetch_one(&mut *tx)
@@ -84,54 +89,40 @@ pub(super) async fn import(
         Target::New(k) => new[k].id,
         Target::Existing(k) => existing[k].id,
     };
-    for (c, chunk) in batch.chunks(CHUNK).enumerate() {
-        let start = c * CHUNK;
-        insert_records(&mut tx, chunk, first_seq + start as i64, import_id, &now).await?;
+    let mut reviews = 0;
+    for start in (0..batch.len()).step_by(CHUNK) {
+        let end = (start + CHUNK).min(batch.len());
+        insert_records(&mut tx, batch, start..end, first_seq, import_id, &now).await?;
         let mut b = QueryBuilder::<Sqlite>::new(
             "INSERT INTO record_links (record_seq, person_id, decision, linked_at) ",
         );
-        b.push_values(chunk.iter().enumerate(), |mut row, (i, (_, decision))| {
-            row.push_bind(first_seq + (start + i) as i64)
-                .push_bind(person_of(targets[start + i]).to_string())
-                .push_bind(decision.reason)
-                .push_bind(&now);
-        });
+        // The full decisions of this chunk only: a batch keeps its own compact.
+        let decisions: Vec<(i64, Decision)> = (start..end)
+            .map(|i| {
+                let mut d = batch.decision(i);
+                name_batch_candidates(&mut d, first_seq, |j| person_of(targets[j]));
+                (first_seq + i as i64, d)
+            })
+            .collect();
+        b.push_values(
+            decisions.iter().zip(start..end),
+            |mut row, ((seq, d), i)| {
+                row.push_bind(*seq)
+                    .push_bind(person_of(targets[i]).to_string())
+                    .push_bind(d.reason)
+                    .push_bind(&now);
+            },
+        );
         b.build().execute(&mut *tx).await.map_err(db)?;
-        progress(start + chunk.len());
+        let items: Vec<(i64, &Decision)> = decisions.iter().map(|(s, d)| (*s, d)).collect();
+        reviews += super::resolution::keep_resolutions(&mut tx, &items, actor, &now)
+            .await?
+            .into_iter()
+            .flatten()
+            .count();
+        progress(end);
     }
-    update_existing(&mut tx, &batch, &existing, &now).await?;
-    // Candidates created earlier in this batch are named by their item: now that they have
-    // a place and a person, name them so.
-    let in_batch = |c: &crate::ReviewCandidate| c.record_seq < 0;
-    let named: Vec<(i64, std::borrow::Cow<'_, Decision>)> = batch
-        .iter()
-        .enumerate()
-        .map(|(i, (_, decision))| {
-            let seq = first_seq + i as i64;
-            match &decision.review {
-                Some(review) if review.candidates.iter().any(in_batch) => {
-                    let mut d = decision.clone();
-                    for c in &mut d.review.as_mut().expect("matched above").candidates {
-                        if in_batch(c) {
-                            let j = (-c.record_seq - 1) as usize;
-                            c.record_seq = first_seq + j as i64;
-                            c.person_id = person_of(targets[j]);
-                        }
-                    }
-                    (seq, std::borrow::Cow::Owned(d))
-                }
-                _ => (seq, std::borrow::Cow::Borrowed(decision)),
-            }
-        })
-        .collect();
-    let items: Vec<(i64, &Decision)> = named.iter().map(|(s, d)| (*s, d.as_ref())).collect();
-    let reviews = super::resolution::keep_resolutions(&mut tx, &items, actor, &now)
-        .await?
-        .into_iter()
-        .flatten()
-        .count();
-    drop(items);
-    drop(named);
+    update_existing(&mut tx, batch, &existing, &now).await?;
 
     let new_persons = new.len();
     let detail = json!({
@@ -160,24 +151,35 @@ pub(super) async fn import(
     })
 }
 
+/// Candidates created earlier in the batch are named by their item (`record_seq` −1 − item):
+/// now that they have a place and a person, names them so.
+fn name_batch_candidates(d: &mut Decision, first_seq: i64, person_of: impl Fn(usize) -> Uuid) {
+    let Some(review) = &mut d.review else { return };
+    for c in &mut review.candidates {
+        if c.record_seq < 0 {
+            let j = (-c.record_seq - 1) as usize;
+            c.record_seq = first_seq + j as i64;
+            c.person_id = person_of(j);
+        }
+    }
+}
+
 /// Decides each item's person from the decisions alone.
 #[allow(clippy::type_complexity)]
-fn plan(
-    batch: &[(NewSourceRecord, Decision)],
-) -> StoreResult<(Vec<Target>, Vec<PersonPlan>, Vec<PersonPlan>)> {
+fn plan(batch: &dyn ImportBatch) -> StoreResult<(Vec<Target>, Vec<PersonPlan>, Vec<PersonPlan>)> {
     let mut targets: Vec<Target> = Vec::with_capacity(batch.len());
     let mut new: Vec<PersonPlan> = Vec::new();
     let mut existing: Vec<PersonPlan> = Vec::new();
     let mut existing_index: HashMap<Uuid, usize> = HashMap::new();
     let mut record_ids: HashSet<&str> = HashSet::with_capacity(batch.len());
-    for (i, (item, decision)) in batch.iter().enumerate() {
-        if !record_ids.insert(&item.record.record_id) {
+    for i in 0..batch.len() {
+        let record_id = &batch.record(i).record_id;
+        if !record_ids.insert(record_id) {
             return Err(StoreError::Conflict(format!(
-                "record_id {:?} appears twice in the batch",
-                item.record.record_id
+                "record_id {record_id:?} appears twice in the batch"
             )));
         }
-        let target = match decision.link {
+        let target = match batch.link(i) {
             Link::NewPerson => {
                 new.push(PersonPlan {
                     id: Uuid::now_v7(),
@@ -230,13 +232,14 @@ fn in_list<'a, T>(
 
 async fn refuse_stored_record_ids(
     conn: &mut SqliteConnection,
-    batch: &[(NewSourceRecord, Decision)],
+    batch: &dyn ImportBatch,
 ) -> StoreResult<()> {
-    for chunk in batch.chunks(CHUNK) {
+    let items: Vec<usize> = (0..batch.len()).collect();
+    for chunk in items.chunks(CHUNK) {
         let mut b = in_list(
             "SELECT record_id FROM source_records WHERE record_id IN",
             chunk,
-            |(item, _)| item.record.record_id.clone(),
+            |&i| batch.record(i).record_id.clone(),
         );
         b.push(" LIMIT 1");
         let found: Option<String> = b
@@ -313,13 +316,13 @@ async fn load_existing(
 /// it already, else a freshly issued one; in batch order, as one-by-one appends would.
 async fn number_new_persons(
     conn: &mut SqliteConnection,
-    batch: &[(NewSourceRecord, Decision)],
+    batch: &dyn ImportBatch,
     new: &mut [PersonPlan],
     actor: &Actor,
 ) -> StoreResult<()> {
     let claimed: Vec<&NationalNumber> = new
         .iter()
-        .filter_map(|p| batch[p.items[0]].0.record.national_number.as_ref())
+        .filter_map(|p| batch.record(p.items[0]).national_number.as_ref())
         .collect();
     let mut taken: HashSet<String> = HashSet::new();
     for chunk in claimed.chunks(CHUNK) {
@@ -336,7 +339,7 @@ async fn number_new_persons(
     }
     let mut issuer = super::records::Issuer::for_office(conn, actor.office.as_str()).await?;
     for person in new.iter_mut() {
-        let claim = &batch[person.items[0]].0.record.national_number;
+        let claim = &batch.record(person.items[0]).national_number;
         let number = match claim {
             Some(n) if !taken.contains(n.as_str()) => n.clone(),
             _ => issuer.issue_avoiding(conn, &taken).await?,
@@ -348,24 +351,24 @@ async fn number_new_persons(
 }
 
 /// The view of a person from their stored records and the batch items given to them.
-fn view(batch: &[(NewSourceRecord, Decision)], person: &PersonPlan) -> PersonView {
+fn view(batch: &dyn ImportBatch, person: &PersonPlan) -> PersonView {
     if person.stored.is_empty()
         && let [only] = person.items[..]
     {
-        return PersonView::derive(std::slice::from_ref(&batch[only].0.record));
+        return PersonView::derive(std::slice::from_ref(batch.record(only)));
     }
     let records: Vec<PersonRecord> = person
         .stored
         .iter()
         .cloned()
-        .chain(person.items.iter().map(|&i| batch[i].0.record.clone()))
+        .chain(person.items.iter().map(|&i| batch.record(i).clone()))
         .collect();
     PersonView::derive(&records)
 }
 
 async fn insert_persons(
     conn: &mut SqliteConnection,
-    batch: &[(NewSourceRecord, Decision)],
+    batch: &dyn ImportBatch,
     new: &[PersonPlan],
     now: &str,
 ) -> StoreResult<()> {
@@ -391,7 +394,8 @@ async fn insert_persons(
 
 async fn insert_records(
     conn: &mut SqliteConnection,
-    chunk: &[(NewSourceRecord, Decision)],
+    batch: &dyn ImportBatch,
+    chunk: std::ops::Range<usize>,
     first_seq: i64,
     import_id: Uuid,
     now: &str,
@@ -400,15 +404,16 @@ async fn insert_records(
     let mut b = QueryBuilder::<Sqlite>::new(
         "INSERT INTO source_records (seq, id, record_id, fields, office_code, officer, captured_at, evidence, import_id, created_at) ",
     );
-    b.push_values(chunk.iter().enumerate(), |mut row, (i, (item, _))| {
+    b.push_values(chunk, |mut row, i| {
+        let (record, capture) = (batch.record(i), batch.capture(i));
         row.push_bind(first_seq + i as i64)
             .push_bind(Uuid::now_v7().to_string())
-            .push_bind(item.record.record_id.clone())
-            .push_bind(serde_json::to_string(&item.record).expect("records serialise"))
-            .push_bind(item.capture.office.as_str().to_owned())
-            .push_bind(item.capture.officer.as_str().to_owned())
-            .push_bind(ts(item.capture.captured_at))
-            .push_bind(serde_json::to_string(&item.capture.evidence).expect("evidence serialises"))
+            .push_bind(record.record_id.clone())
+            .push_bind(serde_json::to_string(record).expect("records serialise"))
+            .push_bind(capture.office.as_str().to_owned())
+            .push_bind(capture.officer.as_str().to_owned())
+            .push_bind(ts(capture.captured_at))
+            .push_bind(serde_json::to_string(&capture.evidence).expect("evidence serialises"))
             .push_bind(import_id.clone())
             .push_bind(now.to_owned());
     });
@@ -427,7 +432,7 @@ async fn insert_records(
 /// Rewrites the views of existing persons that gained records.
 async fn update_existing(
     conn: &mut SqliteConnection,
-    batch: &[(NewSourceRecord, Decision)],
+    batch: &dyn ImportBatch,
     existing: &[PersonPlan],
     now: &str,
 ) -> StoreResult<()> {

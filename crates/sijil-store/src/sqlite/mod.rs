@@ -213,7 +213,7 @@ impl Store for SqliteStore {
     }
     async fn import_records(
         &self,
-        batch: Vec<(NewSourceRecord, Decision)>,
+        batch: &dyn crate::ImportBatch,
         meta: ImportMeta,
         actor: &Actor,
         progress: &(dyn Fn(usize) + Send + Sync),

@@ -20,7 +20,11 @@ use sijil_core::{
     Capture, OfficeCode, PersonRecord,
     interchange::{self, LineRecord, ReadError, ReadErrorKind},
 };
-use sijil_store::{Actor, ImportMeta, Store, bootstrap, resolve::Resolver, sqlite::SqliteStore};
+use sijil_store::{
+    Actor, ImportMeta, Store, bootstrap,
+    resolve::{ImportStage, Resolver},
+    sqlite::SqliteStore,
+};
 use time::{OffsetDateTime, macros::offset};
 
 use crate::{data, progress};
@@ -40,6 +44,10 @@ pub struct Cmd {
     /// The office where the records were captured (default: the central office).
     #[arg(long, value_name = "CODE", value_parser = parse_office)]
     office: Option<OfficeCode>,
+    /// Resolves the records strictly one after another on one thread, instead of resolving
+    /// ahead in parallel; the result is the same (to compare, and measure).
+    #[arg(long)]
+    in_order: bool,
 }
 
 fn parse_office(s: &str) -> Result<OfficeCode, String> {
@@ -96,6 +104,7 @@ impl Cmd {
             .existing_record_ids(&ids)
             .await
             .context("cannot look up record ids")?;
+        drop(ids);
         if !registered.is_empty() {
             let more = registered.len() > MAX_ERRORS;
             let errors = already_registered(&records, registered);
@@ -128,7 +137,7 @@ impl Cmd {
             evidence: vec![],
         };
         let records: Vec<PersonRecord> = records.into_iter().map(|r| r.record).collect();
-        let bar = progress::items(records.len() as u64, "writing");
+        let bar = progress::items(records.len() as u64, "resolving");
         let meta = ImportMeta {
             file_name: file_name.clone(),
             digest,
@@ -137,9 +146,13 @@ impl Cmd {
         let resolver = Resolver::load(store, &actor)
             .await
             .context("cannot load the registry for identity resolution")?;
+        resolver.resolve_ahead(!self.in_order).await;
         tracing::info!(elapsed = ?started.elapsed(), "loaded the resolver");
         let receipt = resolver
-            .import(store, records, &capture, meta, &actor, &|n| {
+            .import(store, records, &capture, meta, &actor, &|stage, n| {
+                if stage == ImportStage::Writing && bar.message() != "writing" {
+                    bar.set_message("writing");
+                }
                 bar.set_position(n as u64)
             })
             .await

@@ -104,7 +104,7 @@ async fn load_sample(
     let bar = progress::items(count as u64, "sample");
     let records = rows.into_iter().map(|r| r.record).collect();
     let receipt = resolver
-        .import(store, records, &capture, meta, &actor, &|n| {
+        .import(store, records, &capture, meta, &actor, &|_, n| {
             bar.set_position(n as u64)
         })
         .await;
