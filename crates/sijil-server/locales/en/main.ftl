@@ -44,6 +44,7 @@ login-password = Password
 login-submit = Log in
 login-failed = Wrong username or password.
 login-locked = Too many failed logins; try again in 15 minutes.
+login-session-ended = Your session has ended: it went unused for a while or reached its time limit. Log in again.
 
 home-title = Dashboard
 home-counts = Today's figures

@@ -24,6 +24,14 @@ struct LoginPage {
     ctx: Ctx,
     username: String,
     error: String,
+    notice: String,
+}
+
+/// `?ended=1`: the previous session ended (see [`WebError::SessionEnded`]).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct LoginQuery {
+    #[serde(default)]
+    ended: Option<String>,
 }
 
 /// A fresh or the existing double-submit token for the login form.
@@ -41,6 +49,7 @@ fn login_page<S: Store>(
     status: StatusCode,
     username: String,
     error: String,
+    notice: String,
 ) -> Result<Response, WebError> {
     let (token, fresh) = login_csrf(headers);
     let mut ctx = Ctx::anonymous(lang, "/login");
@@ -49,6 +58,7 @@ fn login_page<S: Store>(
         ctx,
         username,
         error,
+        notice,
     })?;
     *response.status_mut() = status;
     if fresh {
@@ -63,6 +73,7 @@ fn login_page<S: Store>(
 pub(super) async fn form<S: Store>(
     State(state): State<AppState<S>>,
     ReqLang(lang): ReqLang,
+    Query(query): Query<LoginQuery>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     // Someone already signed in goes straight to work.
@@ -75,6 +86,10 @@ pub(super) async fn form<S: Store>(
     {
         return Ok(Redirect::to("/").into_response());
     }
+    let notice = match query.ended {
+        Some(_) => super::i18n::Tr(lang).t("login-session-ended"),
+        None => String::new(),
+    };
     login_page(
         &state,
         &headers,
@@ -82,6 +97,7 @@ pub(super) async fn form<S: Store>(
         StatusCode::OK,
         String::new(),
         String::new(),
+        notice,
     )
 }
 
@@ -106,6 +122,7 @@ pub(super) async fn submit<S: Store>(
             StatusCode::UNAUTHORIZED,
             username.clone(),
             t.t(key),
+            String::new(),
         )
     };
     let session = match service::login(&state, &username, password, "web").await {

@@ -148,6 +148,9 @@ enum ErrorKind {
 pub enum WebError {
     /// No session: go to the login page.
     Login,
+    /// The session cookie names a session that has ended (unused too long, expired, or
+    /// ended elsewhere): back to the login page, which says so.
+    SessionEnded,
     /// The role does not allow it.
     Forbidden,
     /// No such thing.
@@ -197,6 +200,14 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let kind = match self {
             WebError::Login => return Redirect::to("/login").into_response(),
+            WebError::SessionEnded => {
+                let mut response = Redirect::to("/login?ended=1").into_response();
+                // The cookie is worthless now; a secure flag is not needed to clear it.
+                response
+                    .headers_mut()
+                    .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, false));
+                return response;
+            }
             WebError::Forbidden => ErrorKind::Forbidden,
             WebError::NotFound => ErrorKind::NotFound,
             WebError::Csrf => ErrorKind::Csrf,
@@ -345,7 +356,7 @@ impl<S: Store> FromRequestParts<AppState<S>> for WebUser {
             .await
         {
             Ok(user) => user,
-            Err(StoreError::NotFound(_)) => return Err(WebError::Login),
+            Err(StoreError::NotFound(_)) => return Err(WebError::SessionEnded),
             Err(e) => return Err(e.into()),
         };
         Ok(WebUser {

@@ -93,6 +93,21 @@ async fn a_session_left_unused_ends_and_one_in_use_does_not() {
     // Left alone longer than the idle time: over.
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     assert_eq!(app.get("/api/v1/auth/me", &token).await.status(), 401);
+    // In the web application the clerk lands on the login page, which says why.
+    let page = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", format!("sijil_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.url().path(), "/login");
+    assert!(page.text().await.unwrap().contains("انتهت جلستك"));
+    let fresh = app.client.get(app.url("/")).send().await.unwrap();
+    assert!(
+        !fresh.text().await.unwrap().contains("انتهت جلستك"),
+        "no session at all is not an ended one"
+    );
     // A new login works.
     let again = app.admin_token().await;
     assert_eq!(app.get("/api/v1/auth/me", &again).await.status(), 200);
