@@ -373,6 +373,32 @@ pub struct ContactDelta {
     pub pending: Option<i64>,
 }
 
+impl ContactDelta {
+    /// One packet applied.
+    pub fn applied() -> Self {
+        Self {
+            packets: 1,
+            ..Self::default()
+        }
+    }
+
+    /// One packet received again.
+    pub fn duplicate() -> Self {
+        Self {
+            duplicates: 1,
+            ..Self::default()
+        }
+    }
+
+    /// One packet quarantined.
+    pub fn quarantined() -> Self {
+        Self {
+            quarantined: 1,
+            ..Self::default()
+        }
+    }
+}
+
 /// One entry of the central's downlink series.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct DownlinkEntry {

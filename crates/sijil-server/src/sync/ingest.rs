@@ -148,13 +148,7 @@ pub async fn ingest_packet<S: Store>(
         }
         if e.state != InboxState::Applying {
             ctx.store
-                .record_contact(
-                    h.office.as_str(),
-                    ContactDelta {
-                        duplicates: 1,
-                        ..ContactDelta::default()
-                    },
-                )
+                .record_contact(h.office.as_str(), ContactDelta::duplicate())
                 .await?;
             return Ok(ack(&sealed, AckStatus::Duplicate, None));
         }
@@ -229,13 +223,7 @@ pub async fn ingest_packet<S: Store>(
                 .finish_inbox(packet_id, InboxState::Accepted, None, &actor)
                 .await?;
             ctx.store
-                .record_contact(
-                    h.office.as_str(),
-                    ContactDelta {
-                        packets: 1,
-                        ..ContactDelta::default()
-                    },
-                )
+                .record_contact(h.office.as_str(), ContactDelta::applied())
                 .await?;
             return Ok(ack(&sealed, AckStatus::Accepted, None));
         }
@@ -288,13 +276,7 @@ pub async fn ingest_packet<S: Store>(
                 .finish_inbox(packet_id, InboxState::Accepted, Some(r.record_uuid), &actor)
                 .await?;
             ctx.store
-                .record_contact(
-                    h.office.as_str(),
-                    ContactDelta {
-                        packets: 1,
-                        ..ContactDelta::default()
-                    },
-                )
+                .record_contact(h.office.as_str(), ContactDelta::applied())
                 .await?;
             Ok(ack(&sealed, AckStatus::Accepted, None))
         }
@@ -357,13 +339,7 @@ async fn quarantine(
         .await?;
     if let Some(h) = h {
         ctx.store
-            .record_contact(
-                h.office.as_str(),
-                ContactDelta {
-                    quarantined: 1,
-                    ..ContactDelta::default()
-                },
-            )
+            .record_contact(h.office.as_str(), ContactDelta::quarantined())
             .await?;
     }
     Ok(match packet {
