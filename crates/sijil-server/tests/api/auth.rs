@@ -80,18 +80,19 @@ async fn metrics_are_served_in_prometheus_format() {
 #[tokio::test]
 async fn a_session_left_unused_ends_and_one_in_use_does_not() {
     let config = sijil_server::ServerConfig {
-        session_idle: std::time::Duration::from_secs(2),
+        session_idle: std::time::Duration::from_secs(3),
         ..Default::default()
     };
     let (app, _) = crate::helpers::spawn_configured(false, config).await;
     let token = app.admin_token().await;
-    // In use every 0.7 s for 4 s: twice the idle time, and still signed in.
-    for _ in 0..6 {
+    // In use every half second for 5 s: longer than the idle time, and still signed in
+    // (a request may take up to 2 s on a loaded machine without failing this).
+    for _ in 0..10 {
         assert_eq!(app.get("/api/v1/auth/me", &token).await.status(), 200);
-        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
     // Left alone longer than the idle time: over.
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
     assert_eq!(app.get("/api/v1/auth/me", &token).await.status(), 401);
     // In the web application the clerk lands on the login page, which says why.
     let page = app
