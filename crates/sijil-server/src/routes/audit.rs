@@ -10,7 +10,8 @@ use sijil_store::{AuditEntry, AuditQuery, AuditVerification, Store};
 
 use crate::{AppError, AppState, auth::CurrentUser};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AuditParams {
     actor: Option<String>,

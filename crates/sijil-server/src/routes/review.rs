@@ -23,7 +23,8 @@ fn parse(id: &str, what: &'static str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::NotFound(what))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SearchParams {
     #[serde(default)]
@@ -53,7 +54,8 @@ pub(super) async fn search<S: Store>(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct QueueParams {
     #[serde(default)]
@@ -90,7 +92,7 @@ pub(super) async fn item<S: Store>(
 }
 
 /// What an adjudicator decides about a review item.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case", tag = "action")]
 pub(super) enum Settle {
     /// The record belongs to this candidate.
@@ -116,7 +118,7 @@ pub(super) async fn settle<S: Store>(
     decide(&state, &user, decision, &reason).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct MergeBody {
     into: Uuid,
@@ -139,7 +141,7 @@ pub(super) async fn merge<S: Store>(
     decide(&state, &user, decision, &body.reason).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SplitBody {
     records: Vec<Uuid>,
@@ -162,7 +164,7 @@ pub(super) async fn split<S: Store>(
     decide(&state, &user, decision, &body.reason).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct UndoBody {
     reason: String,

@@ -21,7 +21,8 @@ use super::i18n::{Lang, Tr};
 use crate::{AppError, issuance};
 
 /// The query of a `card.png` request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct CardQuery {
     side: Option<String>,
     dpi: Option<String>,

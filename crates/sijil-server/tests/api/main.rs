@@ -10,6 +10,7 @@ mod events;
 mod https;
 mod lists;
 mod merged;
+mod openapi;
 mod receipts;
 mod records;
 mod resolution;
