@@ -27,12 +27,16 @@ fn parse(id: &str, what: &'static str) -> Result<Uuid, AppError> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SearchParams {
+    /// Any name parts, in Arabic or Latin letters (required).
     #[serde(default)]
     names: String,
+    /// A birth year, to narrow the search.
     #[serde(default)]
     birth_year: String,
+    /// A birth or register place, to narrow the search.
     #[serde(default)]
     place: String,
+    /// At most this many persons.
     limit: Option<usize>,
 }
 
@@ -58,8 +62,10 @@ pub(super) async fn search<S: Store>(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct QueueParams {
+    /// Settled items too.
     #[serde(default)]
     settled: bool,
+    /// At most this many, oldest first (0 or absent: 50).
     #[serde(default)]
     limit: u32,
 }

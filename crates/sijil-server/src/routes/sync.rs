@@ -315,6 +315,7 @@ pub(super) async fn acks<S: Store>(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct DownlinkQuery {
+    /// The last version the node holds (0: everything).
     #[serde(default)]
     since: i64,
 }

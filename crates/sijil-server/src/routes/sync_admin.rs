@@ -80,6 +80,7 @@ pub(super) async fn decide_device<S: Store>(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct QuarantineQuery {
+    /// Resolved entries too.
     #[serde(default)]
     all: bool,
 }

@@ -24,7 +24,9 @@ use crate::{AppError, issuance};
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct CardQuery {
+    /// `front`, `back` or `both` (default).
     side: Option<String>,
+    /// Resolution in dots per inch (default 300, a card printer's).
     dpi: Option<String>,
 }
 

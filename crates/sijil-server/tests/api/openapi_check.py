@@ -23,7 +23,8 @@ def strict(node, in_all_of=False):
     """Forbids undocumented fields in every object schema (not in allOf parts, which only see
     their own properties)."""
     if isinstance(node, dict):
-        if "properties" in node and not in_all_of:
+        if ("properties" in node or "allOf" in node) and not in_all_of:
+            # With allOf this still sees the fields its parts describe (JSON Schema 2020-12).
             node.setdefault("unevaluatedProperties", False)
         for key, value in node.items():
             strict(value, in_all_of=(key == "allOf") or (in_all_of and key not in ("properties", "items")))
