@@ -145,6 +145,7 @@ pub struct CivilEvent {
     /// The other spouse, for a marriage or divorce.
     pub spouse_id: Option<Uuid>,
     /// The day it happened.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::OrdinalDate))]
     pub date: Date,
     /// Where.
     pub place: Option<String>,

@@ -14,7 +14,7 @@ pub mod event;
 pub mod interchange;
 pub mod national_number;
 #[cfg(feature = "openapi")]
-mod openapi;
+pub mod openapi;
 pub mod person;
 pub mod record;
 pub mod register;

@@ -138,8 +138,10 @@ pub struct Document {
     /// Holder.
     pub person_id: Uuid,
     /// Date of issue.
+    #[cfg_attr(feature = "openapi", schema(value_type = sijil_core::openapi::OrdinalDate))]
     pub issued_on: Date,
     /// Last day of validity.
+    #[cfg_attr(feature = "openapi", schema(value_type = sijil_core::openapi::OrdinalDate))]
     pub expires_on: Date,
     /// The signed credential in the card's QR code (ID cards).
     pub credential: Option<String>,

@@ -278,6 +278,140 @@ async fn real_answers_match_their_documented_schemas() {
 }
 
 #[tokio::test]
+async fn document_event_and_audit_answers_match_their_documented_schemas() {
+    if !python_checks() {
+        return;
+    }
+    let app = spawn_app().await;
+    let doc = document(&app).await;
+    let admin = app.admin_token().await;
+    let auditor = app.user_with_role("auditor.one", "auditor").await;
+    let mut s = Vec::new();
+
+    // Civil events and a family register.
+    let man = app
+        .register(&admin, person("سامر", "M", "1990-04-12"))
+        .await;
+    let man = man.json::<Value>().await.unwrap()["person_id"].clone();
+    let woman = app.register(&admin, person("هند", "F", "1992-01-05")).await;
+    let woman = woman.json::<Value>().await.unwrap()["person_id"].clone();
+    let r = app
+        .post(
+            &format!("/api/v1/persons/{}/events", man.as_str().unwrap()),
+            &admin,
+            &json!({"kind": "marriage", "date": "2018-07-01", "spouse_id": woman, "place": "حمص"}),
+        )
+        .await;
+    sample(&mut s, "/api/v1/persons/{id}/events", "post", r).await;
+    let r = app
+        .get(
+            &format!("/api/v1/persons/{}/events", man.as_str().unwrap()),
+            &admin,
+        )
+        .await;
+    sample(&mut s, "/api/v1/persons/{id}/events", "get", r).await;
+    let r = app
+        .get("/api/v1/registers/%D8%AD%D9%85%D8%B5/157/members", &admin)
+        .await;
+    let members = sample(
+        &mut s,
+        "/api/v1/registers/{place}/{number}/members",
+        "get",
+        r,
+    )
+    .await;
+    assert_eq!(members.as_array().unwrap().len(), 2);
+
+    // An ID card: issued, read, verified by its QR code and by its zone, reported stolen.
+    let id = man.as_str().unwrap();
+    let r = app
+        .post(&format!("/api/v1/persons/{id}/id-card"), &admin, &json!({}))
+        .await;
+    let card = sample(&mut s, "/api/v1/persons/{id}/id-card", "post", r).await;
+    let doc_id = card["id"].as_str().unwrap().to_owned();
+    let r = app
+        .get(&format!("/api/v1/persons/{id}/documents"), &admin)
+        .await;
+    sample(&mut s, "/api/v1/persons/{id}/documents", "get", r).await;
+    let r = app
+        .post("/api/v1/verify", &admin, &json!({"qr": card["credential"]}))
+        .await;
+    let verdict = sample(&mut s, "/api/v1/verify", "post", r).await;
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    let r = app
+        .post("/api/v1/verify", &admin, &json!({"mrz": card["mrz"]}))
+        .await;
+    sample(&mut s, "/api/v1/verify", "post", r).await;
+    let r = app
+        .post(
+            &format!("/api/v1/documents/{doc_id}/status"),
+            &admin,
+            &json!({"status": "stolen", "note": "police report"}),
+        )
+        .await;
+    sample(&mut s, "/api/v1/documents/{id}/status", "post", r).await;
+    let r = app
+        .post("/api/v1/verify", &admin, &json!({"qr": card["credential"]}))
+        .await;
+    let verdict = sample(&mut s, "/api/v1/verify", "post", r).await;
+    assert_eq!(verdict["valid"], false);
+
+    // A passport application and an alert.
+    let r = app
+        .post(
+            "/api/v1/passport-applications",
+            &admin,
+            &json!({"person_id": woman}),
+        )
+        .await;
+    let application = sample(&mut s, "/api/v1/passport-applications", "post", r).await;
+    let app_id = application["id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            &format!("/api/v1/passport-applications/{app_id}/check"),
+            &admin,
+            &json!({}),
+        )
+        .await;
+    sample(
+        &mut s,
+        "/api/v1/passport-applications/{id}/{step}",
+        "post",
+        r,
+    )
+    .await;
+    let r = app.get("/api/v1/passport-applications", &admin).await;
+    sample(&mut s, "/api/v1/passport-applications", "get", r).await;
+    let nn = members[0]["national_number"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            "/api/v1/alerts",
+            &admin,
+            &json!({"national_number": nn, "code": "wanted"}),
+        )
+        .await;
+    sample(&mut s, "/api/v1/alerts", "post", r).await;
+    let r = app.get("/api/v1/alerts", &admin).await;
+    sample(&mut s, "/api/v1/alerts", "get", r).await;
+
+    // The audit log, and its verification, as an auditor reads them.
+    let r = app.get("/api/v1/audit?limit=20", &auditor).await;
+    sample(&mut s, "/api/v1/audit", "get", r).await;
+    let r = app.get("/api/v1/audit/verify", &auditor).await;
+    sample(&mut s, "/api/v1/audit/verify", "get", r).await;
+    // Forbidden to a role without the permission.
+    let r = app.get("/api/v1/users", &auditor).await;
+    sample(&mut s, "/api/v1/users", "get", r).await;
+
+    assert!(s.iter().all(|x| x.status < 500));
+    let samples: Vec<Value> = s
+        .iter()
+        .map(|x| json!({"path": x.path, "method": x.method, "status": x.status, "body": x.body}))
+        .collect();
+    run_checker(&doc, Some(samples));
+}
+
+#[tokio::test]
 async fn the_document_is_valid_openapi_3_1_to_an_independent_checker() {
     if !python_checks() {
         return;
