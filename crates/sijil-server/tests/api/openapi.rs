@@ -15,7 +15,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use sijil_store::sqlite::SqliteStore;
 
-use crate::helpers::{TestApp, person, spawn_app};
+use crate::helpers::{TestApp, person, spawn_app, spawn_central};
 
 async fn document(app: &TestApp) -> Value {
     let r = app
@@ -236,6 +236,29 @@ async fn real_answers_match_their_documented_schemas() {
     sample(&mut s, "/api/v1/review", "get", r).await;
     let r = app.get(&format!("/api/v1/review/{review}"), &admin).await;
     sample(&mut s, "/api/v1/review/{id}", "get", r).await;
+    // Settled (kept apart), then undone.
+    let r = app
+        .post(
+            &format!("/api/v1/review/{review}/decision"),
+            &admin,
+            &json!({"action": "separate", "reason": "different people"}),
+        )
+        .await;
+    let settled = sample(&mut s, "/api/v1/review/{id}/decision", "post", r).await;
+    let decision = settled["decision_id"].as_str().unwrap().to_owned();
+    let r = app
+        .post(
+            &format!("/api/v1/decisions/{decision}/undo"),
+            &admin,
+            &json!({"reason": "settled too fast"}),
+        )
+        .await;
+    sample(&mut s, "/api/v1/decisions/{id}/undo", "post", r).await;
+    let him_id = him["person_id"].as_str().unwrap();
+    let r = app
+        .get(&format!("/api/v1/persons/{him_id}/decisions"), &admin)
+        .await;
+    sample(&mut s, "/api/v1/persons/{id}/decisions", "get", r).await;
 
     // Errors: validation (every field), no session, nothing there.
     let r = app.register(&admin, person("", "X", "1990-13-01")).await;
@@ -270,11 +293,7 @@ async fn real_answers_match_their_documented_schemas() {
             .all(|c| statuses.contains(c))
     );
 
-    let samples: Vec<Value> = s
-        .iter()
-        .map(|x| json!({"path": x.path, "method": x.method, "status": x.status, "body": x.body}))
-        .collect();
-    run_checker(&doc, Some(samples));
+    run_checker(&doc, &s);
 }
 
 #[tokio::test]
@@ -404,11 +423,69 @@ async fn document_event_and_audit_answers_match_their_documented_schemas() {
     sample(&mut s, "/api/v1/users", "get", r).await;
 
     assert!(s.iter().all(|x| x.status < 500));
-    let samples: Vec<Value> = s
-        .iter()
-        .map(|x| json!({"path": x.path, "method": x.method, "status": x.status, "body": x.body}))
-        .collect();
-    run_checker(&doc, Some(samples));
+    run_checker(&doc, &s);
+}
+
+#[tokio::test]
+async fn sync_answers_match_their_documented_schemas() {
+    if !python_checks() {
+        return;
+    }
+    let (app, _) = spawn_central(true).await;
+    let doc = document(&app).await;
+    let admin = app.admin_token().await;
+    let mut s = Vec::new();
+    let r = app
+        .client
+        .get(app.url("/api/v1/sync/keys"))
+        .send()
+        .await
+        .unwrap();
+    sample(&mut s, "/api/v1/sync/keys", "get", r).await;
+    let device = sijil_sync::DeviceSigningKey::generate();
+    let r = app
+        .client
+        .post(app.url("/api/v1/sync/enrol"))
+        .json(&json!({
+            "office": "CENTRAL",
+            "public_key": hex::encode(device.verifying_key().as_bytes()),
+            "label": "فريق متنقل"
+        }))
+        .send()
+        .await
+        .unwrap();
+    let enrolled = sample(&mut s, "/api/v1/sync/enrol", "post", r).await;
+    let key_id = enrolled["key_id"].as_str().unwrap().to_owned();
+    let r = app.get("/api/v1/sync/devices", &admin).await;
+    sample(&mut s, "/api/v1/sync/devices", "get", r).await;
+    let r = app
+        .post(
+            &format!("/api/v1/sync/devices/{key_id}/approve"),
+            &admin,
+            &json!({}),
+        )
+        .await;
+    sample(
+        &mut s,
+        "/api/v1/sync/devices/{key_id}/{decision}",
+        "post",
+        r,
+    )
+    .await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/sync/acks"))
+        .json(&json!({"key_id": key_id, "packet_ids": ["0194f7a0-0000-7000-8000-000000000000"]}))
+        .send()
+        .await
+        .unwrap();
+    sample(&mut s, "/api/v1/sync/acks", "post", r).await;
+    for path in ["/api/v1/sync/quarantine", "/api/v1/sync/offices"] {
+        let r = app.get(path, &admin).await;
+        sample(&mut s, path, "get", r).await;
+    }
+    assert!(s.iter().all(|x| x.status < 300), "all succeeded");
+    run_checker(&doc, &s);
 }
 
 #[tokio::test]
@@ -417,14 +494,20 @@ async fn the_document_is_valid_openapi_3_1_to_an_independent_checker() {
         return;
     }
     let app = spawn_app().await;
-    run_checker(&document(&app).await, None);
+    run_checker(&document(&app).await, &[]);
 }
 
-/// Runs `openapi_check.py` on the document and, if given, the answers to check against it.
-fn run_checker(doc: &Value, samples: Option<Vec<Value>>) {
+/// Runs `openapi_check.py` on the document and the answers to check against it (if any).
+fn run_checker(doc: &Value, samples: &[Sample]) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("openapi.json"), doc.to_string()).unwrap();
-    if let Some(samples) = samples {
+    if !samples.is_empty() {
+        let samples: Vec<Value> = samples
+            .iter()
+            .map(
+                |x| json!({"path": x.path, "method": x.method, "status": x.status, "body": x.body}),
+            )
+            .collect();
         std::fs::write(
             dir.path().join("samples.json"),
             Value::Array(samples).to_string(),

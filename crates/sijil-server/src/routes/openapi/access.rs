@@ -248,7 +248,8 @@ fn complete(op: &mut Operation, access: Access) {
         errors.push("409");
     }
     if op.operation_id.as_deref() == Some("login") {
-        errors.extend(["401", "429"]);
+        // A login validates nothing and writes no record: it is refused or locked out.
+        errors = vec!["400", "401", "413", "429", "500"];
     }
     for (status, name, _) in ERRORS {
         if errors.contains(status) && !op.responses.responses.contains_key(*status) {
