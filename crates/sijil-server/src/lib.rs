@@ -156,13 +156,6 @@ pub fn api_paths<S: Store>() -> Vec<&'static str> {
     routes::api_routes::<S>().paths().to_vec()
 }
 
-/// The JSON API's OpenAPI 3.1 document, as served at `GET /api/v1/openapi.json`.
-pub fn openapi_json() -> String {
-    routes::openapi::spec()
-        .to_json()
-        .expect("the document serialises")
-}
-
 /// The whole application as a router, ready to serve.
 pub fn app<S: Store>(state: AppState<S>) -> Router {
     let timeout = state.config.request_timeout;
