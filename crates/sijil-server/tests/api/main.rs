@@ -11,6 +11,7 @@ mod https;
 mod lists;
 mod merged;
 mod openapi;
+mod openapi_roles;
 mod receipts;
 mod records;
 mod resolution;

@@ -17,7 +17,7 @@ use sijil_store::sqlite::SqliteStore;
 
 use crate::helpers::{TestApp, person, spawn_app, spawn_central};
 
-async fn document(app: &TestApp) -> Value {
+pub(crate) async fn document(app: &TestApp) -> Value {
     let r = app
         .client
         .get(app.url("/api/v1/openapi.json"))
@@ -29,7 +29,7 @@ async fn document(app: &TestApp) -> Value {
 }
 
 /// A value for each path parameter, enough for the router to match.
-fn fill(path: &str) -> String {
+pub(crate) fn fill(path: &str) -> String {
     let mut out = String::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
@@ -48,7 +48,7 @@ fn fill(path: &str) -> String {
     out
 }
 
-const METHODS: [&str; 6] = ["get", "put", "post", "delete", "head", "patch"];
+pub(crate) const METHODS: [&str; 6] = ["get", "put", "post", "delete", "head", "patch"];
 
 /// The methods a path is served with: axum answers a method it does not serve there with 405
 /// and the `Allow` header. `HEAD` comes with every `GET`, so it only counts on its own.
