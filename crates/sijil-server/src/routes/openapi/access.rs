@@ -18,8 +18,8 @@ enum Access {
     Session,
     /// A session whose role allows this.
     Needs(Permission),
-    /// An office node's approved device key (header `Sijil-Device-Key`, and for some requests a
-    /// signature), not a session.
+    /// An office node's approved device key (in a header, in the body, or through the upload
+    /// it created) and the packets' signatures, not a session.
     Device,
 }
 
@@ -211,8 +211,9 @@ fn complete(op: &mut Operation, access: Access) {
                 roles.join(", ")
             )
         }
-        Device => "**Access:** an office node whose device key an administrator approved \
-                   (header `Sijil-Device-Key`; no session)."
+        Device => "**Access:** office nodes, no session: an approved device key (named in \
+                   `Sijil-Device-Key` or in the body, or through the upload it created) and the \
+                   packets' signatures; see `docs/sync.md`."
             .to_owned(),
     };
     op.description = Some(match op.description.take() {

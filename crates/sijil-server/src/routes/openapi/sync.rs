@@ -53,13 +53,22 @@ fn sync_enrol() {}
         ("Sijil-Device-Key" = String, Header, description = "the approved device key's id"),
         ("Upload-Length" = u64, Header, description = "total bytes"),
     ),
-    responses((status = 201, description = "created; `Location` names it, `Upload-Offset` is 0")))]
+    responses((status = 201, description = "created",
+        headers(
+            ("Location" = String, description = "the upload's path, for `HEAD` and `PATCH`"),
+            ("Upload-Offset" = u64, description = "0"),
+            ("Upload-Length" = u64, description = "total bytes"),
+        ))))]
 fn sync_create_upload() {}
 
 #[utoipa::path(head, path = "/api/v1/sync/uploads/{id}", tag = "sync", operation_id = "sync_upload_offset",
     summary = "Where to resume an upload (`Upload-Offset`, `Upload-Length`)",
     params(("id" = uuid::Uuid, Path, description = "the upload")),
-    responses((status = 200, description = "offsets in the headers")))]
+    responses((status = 200, description = "where the central stands",
+        headers(
+            ("Upload-Offset" = u64, description = "bytes received and kept: resume here"),
+            ("Upload-Length" = u64, description = "total bytes"),
+        ))))]
 fn sync_upload_offset() {}
 
 #[utoipa::path(patch, path = "/api/v1/sync/uploads/{id}", tag = "sync", operation_id = "sync_upload_chunk",
@@ -69,7 +78,13 @@ fn sync_upload_offset() {}
         ("Upload-Offset" = u64, Header, description = "where these bytes start"),
     ),
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
-    responses((status = 200, description = "the new offset, and packets not simply applied", body = PatchResponse)))]
+    responses(
+        (status = 200, description = "the new offset, and packets not simply applied", body = PatchResponse,
+            headers(("Upload-Offset" = u64, description = "the new offset"))),
+        (status = 409, description = "`Upload-Offset` is not where the upload stands (`conflict`); \
+            the header says where it does", body = super::schemas::Error,
+            headers(("Upload-Offset" = u64, description = "where to resume"))),
+    ))]
 fn sync_upload_chunk() {}
 
 #[utoipa::path(post, path = "/api/v1/sync/acks", tag = "sync", operation_id = "sync_acks",
