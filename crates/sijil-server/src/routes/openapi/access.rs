@@ -26,7 +26,8 @@ enum Access {
 use Access::*;
 use Permission::*;
 
-/// Each operation id with its access. Must agree with the handlers' `user.require(...)`.
+/// Each operation id with its access. Must agree with the handlers' `user.require(...)`:
+/// `tests/api/openapi_roles.rs` calls every operation without a body as each role to check it.
 const TABLE: &[(&str, Access)] = &[
     ("health", Public),
     ("metrics", Needs(ViewMetrics)),

@@ -7,7 +7,8 @@
 //! so the roles that hold it, or an office node's device key) comes from one table
 //! ([`access`]), and the error answers every operation can give are added from it. The route
 //! list is checked against the router itself in the tests (`tests/api/openapi.rs`), so a route
-//! cannot be served undocumented nor documented unserved.
+//! cannot be served undocumented nor documented unserved; real answers are checked against their
+//! schemas there too, and the roles against the server's refusals (`openapi_roles.rs`).
 //!
 //! The document holds no data, so it needs no session; it is built once and kept. No Swagger
 //! UI is served: it would need assets from outside, and an office may be offline.
