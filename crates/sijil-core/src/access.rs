@@ -11,6 +11,7 @@ use crate::validation::Problem;
 
 /// A role held by an officer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Manages users, offices and imports; may also do a clerk's work.

@@ -12,6 +12,7 @@ use crate::{
 
 /// Kinds of evidence a clerk can record as seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceKind {
     /// دفتر العائلة
@@ -51,6 +52,7 @@ impl EvidenceKind {
 
 /// One piece of evidence seen at capture.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
     /// What it was.
     pub kind: EvidenceKind,
@@ -96,6 +98,7 @@ impl Evidence {
 
 /// Who captured a record, where and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Capture {
     /// The office where it was captured.
     pub office: OfficeCode,

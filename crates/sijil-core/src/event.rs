@@ -22,6 +22,7 @@ pub const MAX_WIVES: usize = 4;
 
 /// The kind of a civil event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// ولادة
@@ -65,6 +66,7 @@ impl EventKind {
 
 /// A civil event as submitted, before the rules are checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventInput {
     /// Which event.
     pub kind: EventKind,
@@ -132,6 +134,7 @@ impl EventInput {
 
 /// An event as registered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CivilEvent {
     /// Its id.
     pub id: Uuid,
@@ -142,6 +145,7 @@ pub struct CivilEvent {
     /// The other spouse, for a marriage or divorce.
     pub spouse_id: Option<Uuid>,
     /// The day it happened.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::OrdinalDate))]
     pub date: Date,
     /// Where.
     pub place: Option<String>,

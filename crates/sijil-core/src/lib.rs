@@ -13,6 +13,8 @@ pub mod digits;
 pub mod event;
 pub mod interchange;
 pub mod national_number;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod person;
 pub mod record;
 pub mod register;

@@ -13,6 +13,7 @@ use crate::{
 
 /// The current view of a person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[allow(missing_docs)]
 pub struct PersonView {
     pub first_name: Option<String>,

@@ -33,6 +33,7 @@ pub const COLUMNS: [&str; 14] = [
 
 /// Sex as recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Sex {
     /// Male (ذكر).
     #[serde(rename = "M")]
@@ -64,6 +65,7 @@ impl Sex {
 
 /// One person record as text, field for field the interchange columns.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct RecordRow {
@@ -202,6 +204,7 @@ fn required(value: &str) -> Result<String, Problem> {
 
 /// A validated person record: every text field trimmed and checked, empty fields absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[allow(missing_docs)]
 pub struct PersonRecord {
     pub record_id: String,

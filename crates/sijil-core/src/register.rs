@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Identifies one family register: the place and the number, as written (trimmed).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterKey {
     place: String,
     number: String,

@@ -236,6 +236,7 @@ pub(crate) fn pair_tf(v: &Vector, a: &Stats, b: &Stats) -> PairTf {
 
 /// One comparison's part in a match weight.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Term {
     /// The comparison (`first_name`, `family_core`, `birth_date`, …; `prior` for the prior).
     pub comparison: &'static str,
@@ -249,6 +250,7 @@ pub struct Term {
 
 /// Why a pair scored what it did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Explanation {
     /// Match weight: log₂ of the odds that the two records are one person.
     pub weight: f64,

@@ -159,6 +159,12 @@ impl<S: Store> AppState<S> {
     }
 }
 
+/// Every path the JSON API serves (with `/health` and `/metrics`), read from the router as it
+/// is built: what the OpenAPI document (`GET /api/v1/openapi.json`) is checked against.
+pub fn api_paths<S: Store>() -> Vec<&'static str> {
+    routes::api_routes::<S>().paths().to_vec()
+}
+
 /// The whole application as a router, ready to serve.
 pub fn app<S: Store>(state: AppState<S>) -> Router {
     let timeout = state.config.request_timeout;

@@ -26,7 +26,7 @@ pub(crate) struct SearchInput<'a> {
 }
 
 /// One person found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub(crate) struct SearchResult {
     pub person_id: Uuid,
     pub national_number: NationalNumber,

@@ -11,6 +11,7 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 
 /// One audit entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Position in the chain, starting at 1, without gaps.
     pub seq: i64,
@@ -98,6 +99,7 @@ impl AuditEntry {
 
 /// The first entry at which the chain is broken, and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("audit entry {seq} is broken: {reason}")]
 pub struct BrokenEntry {
     /// Sequence number of the first bad entry (or the one expected where one is missing).

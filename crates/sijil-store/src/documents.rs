@@ -21,6 +21,7 @@ use crate::{Actor, StoreResult};
 
 /// The kinds of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// National ID card (ID-1 size, TD1 zone, QR credential).
@@ -50,6 +51,7 @@ impl DocumentKind {
 /// A document's status. `Lost`, `Stolen` and `Cancelled` are final and put it on the
 /// revocation list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentStatus {
     /// Made, not yet handed over.
@@ -110,6 +112,7 @@ impl DocumentStatus {
 
 /// One entry of a document's status history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     /// The new status.
     pub status: DocumentStatus,
@@ -124,6 +127,7 @@ pub struct StatusChange {
 
 /// An issued document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Document {
     /// Id.
     pub id: Uuid,
@@ -134,8 +138,10 @@ pub struct Document {
     /// Holder.
     pub person_id: Uuid,
     /// Date of issue.
+    #[cfg_attr(feature = "openapi", schema(value_type = sijil_core::openapi::OrdinalDate))]
     pub issued_on: Date,
     /// Last day of validity.
+    #[cfg_attr(feature = "openapi", schema(value_type = sijil_core::openapi::OrdinalDate))]
     pub expires_on: Date,
     /// The signed credential in the card's QR code (ID cards).
     pub credential: Option<String>,
@@ -200,6 +206,7 @@ pub struct NewDocument {
 
 /// The state of a passport application (its latest step).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStep {
     /// Received.
@@ -240,6 +247,7 @@ impl ApplicationStep {
 
 /// One step of an application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepEntry {
     /// The step.
     pub step: ApplicationStep,
@@ -254,6 +262,7 @@ pub struct StepEntry {
 
 /// A passport application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PassportApplication {
     /// Id.
     pub id: Uuid,
@@ -276,6 +285,7 @@ impl PassportApplication {
 
 /// An alert on a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertRecord {
     /// Id.
     pub id: Uuid,

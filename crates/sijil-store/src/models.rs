@@ -37,6 +37,7 @@ pub struct NewOffice {
 
 /// An office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Office {
     /// Its code.
     pub code: OfficeCode,
@@ -70,6 +71,7 @@ pub struct NewUser {
 
 /// A user.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Id.
     pub id: Uuid,
@@ -181,6 +183,7 @@ impl Decision {
 
 /// A source record as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredRecord {
     /// The registry's own id for it.
     pub id: Uuid,
@@ -199,6 +202,7 @@ pub struct StoredRecord {
 
 /// A person (derived from their linked records).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     /// Id.
     pub id: Uuid,
@@ -218,6 +222,7 @@ pub struct Person {
 
 /// A person with every source record linked to them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonDetail {
     /// The person.
     #[serde(flatten)]
@@ -233,6 +238,7 @@ pub struct PersonDetail {
 /// A person merged into another: their row stays (their national number is never reissued)
 /// and what still names them is read with the survivor's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MergedFrom {
     /// The merged-away person.
     pub person_id: Uuid,
@@ -253,6 +259,7 @@ pub struct MergedFrom {
 
 /// The outcome of registering one source record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Registration {
     /// The stored record's id.
     pub record_uuid: Uuid,
@@ -267,6 +274,7 @@ pub struct Registration {
     /// The review item opened with it, if an adjudicator must look.
     pub review_id: Option<Uuid>,
     /// The scores behind the decision (each field's level and weight), when a model decided.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<sijil_match::Explanation>))]
     pub explanation: Option<serde_json::Value>,
     /// Registry order of the stored record.
     #[serde(skip)]
@@ -284,6 +292,7 @@ pub struct ImportMeta {
 
 /// The outcome of an import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReceipt {
     /// Import id.
     pub import_id: Uuid,
@@ -303,6 +312,7 @@ pub struct ImportReceipt {
 
 /// A member of a family register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterMember {
     /// Person id.
     pub person_id: Uuid,
@@ -336,6 +346,7 @@ pub struct AuditQuery {
 
 /// The result of verifying the whole audit chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditVerification {
     /// Entries that verified before the first break (all of them when intact).
     pub verified: i64,
@@ -347,6 +358,7 @@ pub struct AuditVerification {
 
 /// Counts for dashboards and metrics.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     /// Persons.
     pub persons: i64,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 /// What the central did with a packet's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReceiptOutcome {
     /// Asked, not answered yet (kept at the office only; the central never sends it).
@@ -54,6 +55,7 @@ impl ReceiptOutcome {
 /// **Wire format: do not edit casually.** The central sends these signed with its downlink
 /// key; the office verifies the body before trusting a number in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
     /// The packet.
@@ -70,6 +72,7 @@ pub struct Receipt {
 
 /// A receipt held at an office, with the local record and number it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeldReceipt {
     /// The central's answer.
     #[serde(flatten)]

@@ -22,6 +22,7 @@ pub struct IndexedRecord {
 
 /// One record moved from one person to another by a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordMove {
     /// Order of the move among all moves (the resolver follows moves by this).
     pub seq: i64,
@@ -35,6 +36,7 @@ pub struct RecordMove {
 
 /// Where a match model came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ModelSource {
     /// Learnt from this registry's own records.
@@ -81,6 +83,7 @@ pub struct StoredModel {
 
 /// Why a record went to the review queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewKind {
     /// A candidate scored between the thresholds (or was vetoed): the record was kept as a
@@ -112,6 +115,7 @@ impl ReviewKind {
 
 /// A candidate person for a review item, as the resolver scored it.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewCandidate {
     /// The candidate person.
     pub person_id: Uuid,
@@ -120,6 +124,7 @@ pub struct ReviewCandidate {
     /// Match weight (log₂ odds).
     pub weight: f64,
     /// Per-field explanation (JSON of `sijil_match::Explanation`).
+    #[cfg_attr(feature = "openapi", schema(value_type = sijil_match::Explanation))]
     pub explanation: serde_json::Value,
 }
 
@@ -143,6 +148,7 @@ pub struct ReviewQuery {
 
 /// A line of the review queue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewSummary {
     /// Id.
     pub id: Uuid,
@@ -165,6 +171,7 @@ pub struct ReviewSummary {
 
 /// A candidate, with what an adjudicator needs to compare.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateDetail {
     /// The person now (a candidate may have been merged since: see `merged_into`).
     pub person: Person,
@@ -173,11 +180,13 @@ pub struct CandidateDetail {
     /// Match weight.
     pub weight: f64,
     /// Per-field explanation.
+    #[cfg_attr(feature = "openapi", schema(value_type = sijil_match::Explanation))]
     pub explanation: serde_json::Value,
 }
 
 /// A review item with both sides.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewItem {
     /// Id.
     pub id: Uuid,
@@ -250,6 +259,7 @@ impl Adjudication {
 
 /// The outcome of an adjudication.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionReceipt {
     /// The decision's id (to undo it).
     pub decision_id: Uuid,
@@ -261,6 +271,7 @@ pub struct DecisionReceipt {
 
 /// A decision about a person's records, for their history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionEntry {
     /// Id.
     pub id: Uuid,
@@ -275,6 +286,7 @@ pub struct DecisionEntry {
     /// Why (a code for the resolver, an adjudicator's words otherwise).
     pub reason: String,
     /// Scores and per-field weights, when a model decided.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<sijil_match::Explanation>))]
     pub explanation: Option<serde_json::Value>,
     /// Who.
     pub decided_by: String,

@@ -20,6 +20,7 @@ use crate::{Actor, HeldReceipt, Receipt, StoreResult};
 
 /// Where a packet in the outbox stands. States only move forward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxState {
     /// Sealed, not yet wholly received by the central.
@@ -79,6 +80,7 @@ pub struct NewOutboxPacket {
 
 /// A packet in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxPacket {
     /// The packet id.
     pub packet_id: Uuid,
@@ -102,6 +104,7 @@ pub struct OutboxPacket {
 
 /// Outbox counts by state, and local records not yet sealed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxCounts {
     /// Local records captured here and not yet sealed.
     pub unsealed: i64,
@@ -117,6 +120,7 @@ pub struct OutboxCounts {
 
 /// Where a device key stands at the central.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceStatus {
     /// Asked for by the node; nothing it signs is accepted yet.
@@ -153,6 +157,7 @@ pub struct NewDevice {
 
 /// A device key as the central knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Device {
     /// Key id (hex).
     pub key_id: String,
@@ -179,6 +184,7 @@ pub struct Device {
 
 /// How a packet reached the central.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Via {
     /// A network upload.
@@ -220,6 +226,7 @@ pub struct InboxClaim {
 
 /// Where an inbox entry stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InboxState {
     /// Claimed; the record may or may not be stored yet.
@@ -232,6 +239,7 @@ pub enum InboxState {
 
 /// A packet in the inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxEntry {
     /// The packet id.
     pub packet_id: Uuid,
@@ -268,6 +276,7 @@ pub struct NewQuarantine {
 
 /// A quarantined packet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quarantined {
     /// Its id.
     pub id: Uuid,
@@ -334,6 +343,7 @@ pub struct Upload {
 
 /// Per-office counters for operators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfficeContact {
     /// The office.
     pub office: String,
@@ -401,6 +411,7 @@ impl ContactDelta {
 
 /// One entry of the central's downlink series.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DownlinkEntry {
     /// Its version (ascending, from 1).
     pub version: i64,

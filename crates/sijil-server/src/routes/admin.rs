@@ -18,7 +18,7 @@ pub(super) async fn users<S: Store>(
     Ok(Json(state.store.users().await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CreateUser {
     username: String,
@@ -52,7 +52,7 @@ pub(super) async fn offices<S: Store>(
     Ok(Json(state.store.offices().await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CreateOffice {
     code: String,

@@ -10,15 +10,24 @@ use sijil_store::{AuditEntry, AuditQuery, AuditVerification, Store};
 
 use crate::{AppError, AppState, auth::CurrentUser};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AuditParams {
+    /// Only this actor's entries (a username).
     actor: Option<String>,
+    /// Only entries about this subject (e.g. `person:<id>`, `review:<id>`).
     subject: Option<String>,
+    /// Only this action (e.g. `person.read`).
     action: Option<String>,
+    /// From this time: compared with the entries' RFC 3339 times as text, so `2026-11-29` or
+    /// `2026-11-29T10:00:00Z` both work.
     since: Option<String>,
+    /// Before this time (same form).
     until: Option<String>,
+    /// Entries before this sequence number (to page back).
     before: Option<i64>,
+    /// At most this many, newest first (default 100, at most 1000).
     limit: Option<u32>,
 }
 

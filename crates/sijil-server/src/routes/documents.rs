@@ -109,7 +109,7 @@ pub(super) async fn document_qr<S: Store>(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct StatusInput {
     status: String,
@@ -140,7 +140,7 @@ pub(super) async fn change_status<S: Store>(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ApplyInput {
     person_id: Uuid,
@@ -177,7 +177,7 @@ pub(super) async fn application<S: Store>(
     Ok(Json(state.store.passport_application(app).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NoteInput {
     note: Option<String>,
@@ -223,7 +223,7 @@ pub(super) async fn application_step<S: Store>(
     Ok(Json(app).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AlertInput {
     national_number: String,
@@ -298,7 +298,7 @@ pub(super) async fn published<S: Store>(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct VerifyInput {
     qr: Option<String>,

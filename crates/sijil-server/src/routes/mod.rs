@@ -1,10 +1,15 @@
-//! The route table. Every route but `/health` needs a session; each handler names the
-//! permission it needs before doing anything.
+//! The route table. Every route but `/health` and the OpenAPI document needs a session; each
+//! handler names the permission it needs before doing anything.
+//!
+//! The table keeps the list of its paths beside the router ([`ApiRoutes`]) because axum cannot
+//! list a router's routes: the OpenAPI document is checked against that list, so a route added
+//! here without being documented fails the tests.
 
 mod admin;
 mod audit;
 mod documents;
 mod health;
+pub(crate) mod openapi;
 mod persons;
 mod records;
 mod review;
@@ -14,16 +19,56 @@ mod sync_admin;
 
 use axum::{
     Router,
-    routing::{get, head, post},
+    routing::{MethodRouter, get, head, post},
 };
 use sijil_store::Store;
 
 use crate::AppState;
 
+/// The API's router and the paths it serves, built together so they cannot differ.
+pub(crate) struct ApiRoutes<S> {
+    router: Router<AppState<S>>,
+    paths: Vec<&'static str>,
+}
+
+impl<S: Store> ApiRoutes<S> {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    /// As [`Router::route`], remembering the path.
+    fn route(mut self, path: &'static str, methods: MethodRouter<AppState<S>>) -> Self {
+        self.router = self.router.route(path, methods);
+        self.paths.push(path);
+        self
+    }
+
+    /// As [`Router::merge`], keeping both lists of paths.
+    fn merge(mut self, other: Self) -> Self {
+        self.router = self.router.merge(other.router);
+        self.paths.extend(other.paths);
+        self
+    }
+
+    /// Every path served, in the order they were added (axum's `{param}` syntax, which is
+    /// OpenAPI's too).
+    pub(crate) fn paths(&self) -> &[&'static str] {
+        &self.paths
+    }
+}
+
 pub(crate) fn router<S: Store>() -> Router<AppState<S>> {
-    Router::new()
+    api_routes::<S>().router.fallback(not_found)
+}
+
+pub(crate) fn api_routes<S: Store>() -> ApiRoutes<S> {
+    ApiRoutes::new()
         .route("/health", get(health::health))
         .route("/metrics", get(health::metrics::<S>))
+        .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/auth/login", post(session::login::<S>))
         .route("/api/v1/auth/logout", post(session::logout::<S>))
         .route("/api/v1/auth/me", get(session::me))
@@ -100,13 +145,12 @@ pub(crate) fn router<S: Store>() -> Router<AppState<S>> {
         .route("/api/v1/lists/{file}", get(documents::published::<S>))
         .route("/api/v1/verify", post(documents::verify::<S>))
         .merge(sync_router::<S>())
-        .fallback(not_found)
 }
 
 /// Sync: office nodes' endpoints (no session: device keys and packet signatures) and the
 /// administrators' and operators' views.
-fn sync_router<S: Store>() -> Router<AppState<S>> {
-    Router::new()
+fn sync_router<S: Store>() -> ApiRoutes<S> {
+    ApiRoutes::new()
         .route("/api/v1/sync/keys", get(sync::keys::<S>))
         .route("/api/v1/sync/enrol", post(sync::enrol::<S>))
         .route("/api/v1/sync/uploads", post(sync::create_upload::<S>))

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::{AppError, AppState, auth::CurrentUser, json::ApiJson, service};
 
 /// `{"record": {interchange fields}, "evidence": [{"kind": "family_booklet", "reference": "…"}]}`
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RegisterRequest {
     record: RecordRow,

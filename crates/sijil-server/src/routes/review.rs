@@ -23,15 +23,20 @@ fn parse(id: &str, what: &'static str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::NotFound(what))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SearchParams {
+    /// Any name parts, in Arabic or Latin letters (required).
     #[serde(default)]
     names: String,
+    /// A birth year, to narrow the search.
     #[serde(default)]
     birth_year: String,
+    /// A birth or register place, to narrow the search.
     #[serde(default)]
     place: String,
+    /// At most this many persons.
     limit: Option<usize>,
 }
 
@@ -53,11 +58,14 @@ pub(super) async fn search<S: Store>(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct QueueParams {
+    /// Settled items too.
     #[serde(default)]
     settled: bool,
+    /// At most this many, oldest first (0 or absent: 50).
     #[serde(default)]
     limit: u32,
 }
@@ -90,7 +98,7 @@ pub(super) async fn item<S: Store>(
 }
 
 /// What an adjudicator decides about a review item.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case", tag = "action")]
 pub(super) enum Settle {
     /// The record belongs to this candidate.
@@ -116,7 +124,7 @@ pub(super) async fn settle<S: Store>(
     decide(&state, &user, decision, &reason).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct MergeBody {
     into: Uuid,
@@ -139,7 +147,7 @@ pub(super) async fn merge<S: Store>(
     decide(&state, &user, decision, &body.reason).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SplitBody {
     records: Vec<Uuid>,
@@ -162,7 +170,7 @@ pub(super) async fn split<S: Store>(
     decide(&state, &user, decision, &body.reason).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct UndoBody {
     reason: String,

@@ -39,7 +39,7 @@ pub(super) fn central<S>(state: &AppState<S>) -> Result<&SyncContext, AppError> 
         .ok_or(AppError::NotFound("sync"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct EnrolRequest {
     office: String,
@@ -277,7 +277,7 @@ pub(super) async fn upload_chunk<S: Store>(
     Ok(resp)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AcksRequest {
     key_id: String,
@@ -312,8 +312,10 @@ pub(super) async fn acks<S: Store>(
     Ok(Json(out))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct DownlinkQuery {
+    /// The last version the node holds (0: everything).
     #[serde(default)]
     since: i64,
     /// What the node holds of the revocation list (`V:DIGEST`, `0`); absent from older nodes.

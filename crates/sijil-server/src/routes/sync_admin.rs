@@ -30,7 +30,8 @@ pub(super) async fn devices<S: Store>(
     Ok(Json(central(&state)?.store.devices().await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ScopeQuery {
     /// Packet kinds the device may submit, comma-separated (`register`); empty: none.
@@ -76,8 +77,10 @@ pub(super) async fn decide_device<S: Store>(
     Ok(Json(device))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct QuarantineQuery {
+    /// Resolved entries too.
     #[serde(default)]
     all: bool,
 }
@@ -91,7 +94,7 @@ pub(super) async fn quarantine<S: Store>(
     Ok(Json(central(&state)?.store.quarantined(q.all, 500).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ResolveRequest {
     /// `discard` or `release`.
@@ -100,7 +103,7 @@ pub(super) struct ResolveRequest {
     note: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct Resolved {
     quarantined: Quarantined,
     /// For a release: what the new attempt did.
@@ -155,7 +158,7 @@ pub(super) async fn offices<S: Store>(
     Ok(Json(central(&state)?.store.contacts().await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct OutboxView {
     counts: OutboxCounts,
     pending: Vec<OutboxPacket>,
@@ -180,7 +183,8 @@ pub(super) async fn outbox<S: Store>(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ReceiptsQuery {
     /// Only this local record's receipt.

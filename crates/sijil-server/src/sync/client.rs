@@ -40,7 +40,7 @@ impl ClientError {
 }
 
 /// What an enrolment request returns.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EnrolResponse {
     /// The device key's id.
     pub key_id: String,
@@ -51,7 +51,7 @@ pub struct EnrolResponse {
 }
 
 /// What a `PATCH` returns.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PatchResponse {
     /// The central's offset after the chunk.
     pub offset: u64,
@@ -61,7 +61,7 @@ pub struct PatchResponse {
 }
 
 /// An acknowledgement on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AckWire {
     /// Packet id, if its header could be read.
     pub packet_id: Option<Uuid>,
@@ -94,7 +94,7 @@ pub struct DownlinkBody {
 /// A node's question for receipts: which of its packets the central made what of. Signed by
 /// the device key (`Sijil-Signature` over [`sijil_sync::keys::request_message`]), because
 /// the answer carries national numbers.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptsRequest {
     /// The asking device key.

@@ -30,7 +30,7 @@ use super::SyncContext;
 use crate::AppState;
 
 /// What the central did with one packet: the acknowledgement the office gets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Ack {
     /// The packet's id, when its header could be read.
     pub packet_id: Option<Uuid>,
@@ -44,7 +44,7 @@ pub struct Ack {
 }
 
 /// What happened to a packet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AckStatus {
     /// Applied now.

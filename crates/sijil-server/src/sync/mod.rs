@@ -76,7 +76,7 @@ impl CentralKeys {
 }
 
 /// The central's public keys, hex.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct CentralPublicKeys {
     /// X25519 key packets are encrypted to.
     pub hpke_public_key: String,

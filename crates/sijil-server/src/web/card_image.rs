@@ -21,9 +21,12 @@ use super::i18n::{Lang, Tr};
 use crate::{AppError, issuance};
 
 /// The query of a `card.png` request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct CardQuery {
+    /// `front`, `back` or `both` (default).
     side: Option<String>,
+    /// Resolution in dots per inch (default 300, a card printer's).
     dpi: Option<String>,
 }
 

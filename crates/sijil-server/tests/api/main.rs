@@ -12,6 +12,8 @@ mod limits;
 mod list_deltas;
 mod lists;
 mod merged;
+mod openapi;
+mod openapi_roles;
 mod receipts;
 mod records;
 mod resolution;
