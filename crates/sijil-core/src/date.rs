@@ -10,6 +10,41 @@ use time::{Date, Month};
 
 use crate::{digits::fold_digits, validation::Problem};
 
+/// A full `time::Date` in JSON as `YYYY-MM-DD` (`#[serde(with = "sijil_core::date::iso_day")]`),
+/// the form the API takes dates in. Without it `time` writes `[year, day of the year]`.
+pub mod iso_day {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use time::{Date, Month};
+
+    /// Writes `YYYY-MM-DD`.
+    pub fn serialize<S: Serializer>(day: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!(
+            "{:04}-{:02}-{:02}",
+            day.year(),
+            u8::from(day.month()),
+            day.day()
+        ))
+    }
+
+    /// Reads `YYYY-MM-DD` (a day that exists).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        let mut parts = text.splitn(3, '-');
+        let mut next = || parts.next().and_then(|p| p.parse::<u32>().ok());
+        match (next(), next(), next()) {
+            (Some(y), Some(m), Some(day)) if text.len() == 10 => {
+                let month =
+                    Month::try_from(u8::try_from(m).unwrap_or(0)).map_err(D::Error::custom)?;
+                Date::from_calendar_date(y as i32, month, u8::try_from(day).unwrap_or(0))
+                    .map_err(D::Error::custom)
+            }
+            _ => Err(D::Error::custom(format!(
+                "{text:?} is not a YYYY-MM-DD date"
+            ))),
+        }
+    }
+}
+
 /// Earliest year accepted for any date in the registry.
 pub const MIN_YEAR: i32 = 1880;
 
@@ -238,6 +273,28 @@ mod tests {
         #[test]
         fn never_panics_on_arbitrary_text(s in "\\PC{0,20}") {
             let _ = PartialDate::parse(&s, TODAY);
+        }
+    }
+
+    #[test]
+    fn full_days_go_to_json_as_iso_dates_and_back() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct On {
+            #[serde(with = "super::iso_day")]
+            day: Date,
+        }
+        let on = On {
+            day: date!(2018 - 07 - 01),
+        };
+        let json = serde_json::to_string(&on).unwrap();
+        assert_eq!(json, r#"{"day":"2018-07-01"}"#);
+        assert_eq!(serde_json::from_str::<On>(&json).unwrap(), on);
+        for bad in [
+            r#"{"day":"2018-02-30"}"#,
+            r#"{"day":"2018-7-1"}"#,
+            r#"{"day":[2018,182]}"#,
+        ] {
+            assert!(serde_json::from_str::<On>(bad).is_err(), "{bad}");
         }
     }
 }

@@ -145,7 +145,8 @@ pub struct CivilEvent {
     /// The other spouse, for a marriage or divorce.
     pub spouse_id: Option<Uuid>,
     /// The day it happened.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::OrdinalDate))]
+    #[serde(with = "crate::date::iso_day")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: Date,
     /// Where.
     pub place: Option<String>,

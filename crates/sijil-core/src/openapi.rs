@@ -1,6 +1,6 @@
 //! JSON schemas for the types whose JSON form is not what a derive would see: checked strings
-//! (`try_from = "String"`), [`FieldError`], whose serialisation is written by hand, and
-//! [`OrdinalDate`]. Only built with the `openapi` feature, which the server turns on for its
+//! (`try_from = "String"`) and [`FieldError`], whose serialisation is written by hand. Only
+//! built with the `openapi` feature, which the server turns on for its
 //! OpenAPI document; the domain itself knows nothing of HTTP.
 
 use std::borrow::Cow;
@@ -9,7 +9,7 @@ use utoipa::{
     PartialSchema, ToSchema,
     openapi::{
         RefOr, Type,
-        schema::{ArrayBuilder, ArrayItems, ObjectBuilder, Schema},
+        schema::{ObjectBuilder, Schema},
     },
 };
 
@@ -99,36 +99,3 @@ impl PartialSchema for FieldError {
 }
 
 impl ToSchema for FieldError {}
-
-/// The JSON form of a `time::Date` field (an event's date, a document's dates): the `time`
-/// crate, without its `serde-human-readable` feature, writes `[year, day of the year]`, e.g.
-/// `[2018, 182]` for 2018-07-01. Named for the document only: fields keep their `Date` type
-/// and say `#[schema(value_type = OrdinalDate)]`.
-pub struct OrdinalDate;
-
-impl PartialSchema for OrdinalDate {
-    fn schema() -> RefOr<Schema> {
-        let integer = |d: &str, min: f64, max: f64| {
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .description(Some(d))
-                .minimum(Some(min))
-                .maximum(Some(max))
-                .build()
-        };
-        ArrayBuilder::new()
-            .description(Some(
-                "a day as [year, day of the year (1 to 366)], e.g. [2018, 182] for 2018-07-01",
-            ))
-            .prefix_items([
-                integer("the year", -9999.0, 9999.0),
-                integer("the day of the year", 1.0, 366.0),
-            ])
-            .items(ArrayItems::False)
-            .min_items(Some(2))
-            .max_items(Some(2))
-            .into()
-    }
-}
-
-impl ToSchema for OrdinalDate {}

@@ -138,10 +138,12 @@ pub struct Document {
     /// Holder.
     pub person_id: Uuid,
     /// Date of issue.
-    #[cfg_attr(feature = "openapi", schema(value_type = sijil_core::openapi::OrdinalDate))]
+    #[serde(with = "sijil_core::date::iso_day")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub issued_on: Date,
     /// Last day of validity.
-    #[cfg_attr(feature = "openapi", schema(value_type = sijil_core::openapi::OrdinalDate))]
+    #[serde(with = "sijil_core::date::iso_day")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub expires_on: Date,
     /// The signed credential in the card's QR code (ID cards).
     pub credential: Option<String>,

@@ -31,6 +31,10 @@ async fn a_marriage_is_recorded_and_listed_for_both_spouses() {
         .await
         .unwrap();
     assert_eq!(hers[0]["kind"], "marriage");
+    assert_eq!(
+        hers[0]["date"], "2018-07-01",
+        "a date goes out as it came in"
+    );
 }
 
 #[tokio::test]

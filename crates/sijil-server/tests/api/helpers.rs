@@ -163,7 +163,21 @@ impl TestApp {
             )
             .await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-        (reg, r.json().await.unwrap())
+        let card: Value = r.json().await.unwrap();
+        for day in ["issued_on", "expires_on"] {
+            let text = card[day]
+                .as_str()
+                .expect("a document's dates are YYYY-MM-DD");
+            assert!(
+                time::Date::parse(
+                    text,
+                    time::macros::format_description!("[year]-[month]-[day]")
+                )
+                .is_ok(),
+                "{day}: {text}"
+            );
+        }
+        (reg, card)
     }
 
     pub async fn register(&self, token: &str, record: Value) -> Response {
