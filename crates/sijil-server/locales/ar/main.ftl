@@ -552,3 +552,18 @@ receipt-quarantined = حُجز في المركز:
 person-central = في المركز
 receipt-pending = بانتظار جواب المركز
 reason-out-of-scope = خارج نطاق الجهاز (لم يُسمح له بهذا النوع من الحزم)
+
+# Alerts
+nav-alerts = التنبيهات
+alerts-title = التنبيهات على الأشخاص
+alerts-intro = التنبيهات القائمة تصل إلى المكاتب ونقاط التفتيش في قائمة التنبيهات الموقّعة مع المزامنة التالية. كل إضافة ورفع يُسجَّلان في سجل التدقيق.
+alerts-none = لا تنبيهات قائمة.
+alerts-code = رمز التنبيه
+alerts-code-hint = حروف لاتينية صغيرة وأرقام وشرطات، مثل wanted أو travel-ban.
+alerts-raised-by = أضافه
+alerts-raised-at = تاريخ الإضافة
+alerts-action = إجراء
+alerts-lift = رفع التنبيه
+alerts-new = إضافة تنبيه
+alerts-raise = إضافة التنبيه
+alerts-survivor = دُمج في

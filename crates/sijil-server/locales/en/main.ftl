@@ -547,3 +547,18 @@ receipt-quarantined = quarantined at the central:
 person-central = At the central
 receipt-pending = awaiting the central's answer
 reason-out-of-scope = Outside the device's scope (not allowed this kind of packet)
+
+# Alerts
+nav-alerts = Alerts
+alerts-title = Alerts on people
+alerts-intro = Active alerts reach offices and checkpoints in the signed alert list with the next sync. Every alert raised or lifted is recorded in the audit log.
+alerts-none = No active alerts.
+alerts-code = Alert code
+alerts-code-hint = Lowercase Latin letters, digits and hyphens, e.g. wanted or travel-ban.
+alerts-raised-by = Raised by
+alerts-raised-at = Raised on
+alerts-action = Action
+alerts-lift = Lift the alert
+alerts-new = Raise an alert
+alerts-raise = Raise the alert
+alerts-survivor = merged into

@@ -13,6 +13,7 @@
 //!   domain's own Arabic and English texts.
 
 mod admin;
+mod alerts;
 mod assets;
 mod audit;
 pub(crate) mod card_image;
@@ -107,6 +108,8 @@ pub fn router<S: Store>() -> Router<AppState<S>> {
             "/admin/offices",
             get(admin::offices::<S>).post(admin::create_office::<S>),
         )
+        .route("/alerts", get(alerts::list::<S>).post(alerts::raise::<S>))
+        .route("/alerts/{id}/lift", axum::routing::post(alerts::lift::<S>))
         .route("/sync", get(sync::page::<S>))
         .route(
             "/sync/devices/{key_id}/{decision}",
@@ -421,6 +424,7 @@ impl WebUser {
             can_issue: role.allows(Permission::IssueDocuments),
             can_audit: role.allows(Permission::ReadAudit),
             can_admin: role.allows(Permission::ManageUsers),
+            can_alerts: role.allows(Permission::ManageAlerts),
             can_search: role.allows(Permission::SearchPersons),
             can_adjudicate: role.allows(Permission::Adjudicate),
             is_auditor: role == Role::Auditor,
@@ -463,6 +467,8 @@ pub struct Ctx {
     pub can_audit: bool,
     /// Whether to offer administration.
     pub can_admin: bool,
+    /// May raise and lift alerts.
+    pub can_alerts: bool,
     /// Whether to offer search.
     pub can_search: bool,
     /// Whether to offer the review queue and adjudicators' actions.
@@ -490,6 +496,7 @@ impl Ctx {
             can_issue: false,
             can_audit: false,
             can_admin: false,
+            can_alerts: false,
             can_search: false,
             can_adjudicate: false,
             is_auditor: false,

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod alerts_page;
 mod auth;
 mod bad_input;
 mod card_image;
