@@ -71,22 +71,12 @@ impl Limiters {
 
     /// Takes one person read for `user`; how long to wait if the ceiling is reached.
     fn take_read(&self, user: Uuid) -> Result<(), Duration> {
-        let Some(limiter) = &self.reads else {
-            return Ok(());
-        };
-        limiter.check_key(&user).map_err(|not_until| {
-            not_until.wait_time_from(governor::clock::DefaultClock::default().now())
-        })
+        take(self.reads.as_ref(), &user)
     }
 
     /// Takes one login attempt for `ip`.
     fn take_login(&self, ip: IpAddr) -> Result<(), Duration> {
-        let Some(limiter) = &self.logins else {
-            return Ok(());
-        };
-        limiter.check_key(&ip).map_err(|not_until| {
-            not_until.wait_time_from(governor::clock::DefaultClock::default().now())
-        })
+        take(self.logins.as_ref(), &ip)
     }
 
     /// Whether this refusal for `user` should be audited (the first in a minute).
@@ -120,6 +110,19 @@ impl Connected<IncomingStream<'_, crate::tls::TlsListener>> for PeerAddr {
     fn connect_info(stream: IncomingStream<'_, crate::tls::TlsListener>) -> Self {
         Self(*stream.remote_addr())
     }
+}
+
+/// One cell of `key`'s quota, or how long until there is one; no limiter, no limit.
+fn take<K: Clone + Eq + std::hash::Hash>(
+    limiter: Option<&DefaultKeyedRateLimiter<K>>,
+    key: &K,
+) -> Result<(), Duration> {
+    let Some(limiter) = limiter else {
+        return Ok(());
+    };
+    limiter
+        .check_key(key)
+        .map_err(|not_until| not_until.wait_time_from(limiter.clock().now()))
 }
 
 /// Seconds to wait, rounded up, at least one.
