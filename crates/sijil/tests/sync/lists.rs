@@ -112,31 +112,17 @@ async fn an_office_with_no_link_takes_the_lists_from_a_file_carried_by_hand() {
         .store(true, std::sync::atomic::Ordering::SeqCst);
 
     let central = &pair.central_api;
-    let record = json!({
-        "record_id": "CEN-USB-1", "first_name": "ريم", "father_name": "خالد",
-        "family_name": "الشامي", "mother_name": "هدى", "sex": "F",
-        "birth_date": "1992-06-01", "birth_place": "حمص",
-        "registry_place": "حمص", "registry_number": "77",
-    });
-    let (status, reg) = central
-        .post(
-            "/api/v1/records",
-            json!({ "record": record, "evidence": [{"kind": "family_booklet", "reference": "FB-9"}] }),
-        )
-        .await;
-    assert_eq!(status, 201, "{reg}");
-    let person = reg["person_id"].as_str().unwrap();
-    let (_, card) = central
-        .post(&format!("/api/v1/persons/{person}/id-card"), json!({}))
-        .await;
-    let qr = card["credential"].as_str().unwrap().to_owned();
-    let (status, _) = central
-        .post(
-            &format!("/api/v1/documents/{}/status", card["id"].as_str().unwrap()),
-            json!({"status": "lost", "note": "reported at the office"}),
-        )
-        .await;
-    assert_eq!(status, 200);
+    let qr = card_reported(
+        central,
+        json!({
+            "record_id": "CEN-USB-1", "first_name": "ريم", "father_name": "خالد",
+            "family_name": "الشامي", "mother_name": "هدى", "sex": "F",
+            "birth_date": "1992-06-01", "birth_place": "حمص",
+            "registry_place": "حمص", "registry_number": "77",
+        }),
+        json!({"status": "lost", "note": "reported at the office"}),
+    )
+    .await;
 
     let stick = sites.central.parent().unwrap().join("downlink.json");
     let out = sijil(
@@ -197,31 +183,17 @@ async fn an_office_with_no_link_takes_the_lists_from_a_file_carried_by_hand() {
 
     // Another card is reported stolen. The office writes what it holds to the stick; the
     // central answers with the changes since then only: a signed delta, not the whole list.
-    let record = json!({
-        "record_id": "CEN-USB-2", "first_name": "باسل", "father_name": "أحمد",
-        "family_name": "العلي", "mother_name": "سلمى", "sex": "M",
-        "birth_date": "1980-02-14", "birth_place": "حماة",
-        "registry_place": "حماة", "registry_number": "12",
-    });
-    let (status, reg) = central
-        .post(
-            "/api/v1/records",
-            json!({ "record": record, "evidence": [{"kind": "family_booklet", "reference": "FB-10"}] }),
-        )
-        .await;
-    assert_eq!(status, 201, "{reg}");
-    let person = reg["person_id"].as_str().unwrap();
-    let (_, card) = central
-        .post(&format!("/api/v1/persons/{person}/id-card"), json!({}))
-        .await;
-    let qr2 = card["credential"].as_str().unwrap().to_owned();
-    let (status, _) = central
-        .post(
-            &format!("/api/v1/documents/{}/status", card["id"].as_str().unwrap()),
-            json!({"status": "stolen", "note": "police report 78"}),
-        )
-        .await;
-    assert_eq!(status, 200);
+    let qr2 = card_reported(
+        central,
+        json!({
+            "record_id": "CEN-USB-2", "first_name": "باسل", "father_name": "أحمد",
+            "family_name": "العلي", "mother_name": "سلمى", "sex": "M",
+            "birth_date": "1980-02-14", "birth_place": "حماة",
+            "registry_place": "حماة", "registry_number": "12",
+        }),
+        json!({"status": "stolen", "note": "police report 78"}),
+    )
+    .await;
     let request = sites.central.parent().unwrap().join("request.json");
     let out = sijil(
         &sites.office,
@@ -301,4 +273,28 @@ async fn an_office_with_no_link_takes_the_lists_from_a_file_carried_by_hand() {
     }
     let out = sijil(&sites.office, &["verify", "--qr", &qr2]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
+
+/// Registers `record` at the central, issues an ID card and reports it (`status`); returns the
+/// card's QR text.
+async fn card_reported(central: &Api, record: Value, status: Value) -> String {
+    let (code, reg) = central
+        .post(
+            "/api/v1/records",
+            json!({ "record": record, "evidence": [{"kind": "family_booklet", "reference": "FB-USB"}] }),
+        )
+        .await;
+    assert_eq!(code, 201, "{reg}");
+    let person = reg["person_id"].as_str().unwrap();
+    let (_, card) = central
+        .post(&format!("/api/v1/persons/{person}/id-card"), json!({}))
+        .await;
+    let (code, _) = central
+        .post(
+            &format!("/api/v1/documents/{}/status", card["id"].as_str().unwrap()),
+            status,
+        )
+        .await;
+    assert_eq!(code, 200);
+    card["credential"].as_str().unwrap().to_owned()
 }
