@@ -10,7 +10,6 @@ use serde_json::json;
 use sijil_docs::{RevocationList, TrustList, credential::delta};
 use sijil_server::sync::{
     SyncContext,
-    client::CentralClient,
     client::DownlinkBody,
     downlink_answer, downlink_context_for,
     list_deltas::{self, ListUpdate, ListsHeld},
@@ -20,7 +19,7 @@ use sijil_store::Actor;
 
 use crate::{
     helpers::{TestApp, person, spawn_central},
-    lists::{Office, finding_codes, spawn_office},
+    lists::{Office, enrolled_office, finding_codes},
 };
 
 /// The answer the central would give `node` now, opened as the node opens it.
@@ -87,20 +86,7 @@ async fn a_node_receives_only_the_changes_since_its_version_and_refuses_what_doe
     let (central, central_state) = spawn_central(true).await;
     let clerk = central.user_with_role("clerk.one", "clerk").await;
     let admin = central.admin_token().await;
-    let node = spawn_office().await;
-    let client = CentralClient::new(&central.address, Duration::from_secs(10));
-    office::enrol(&node.ctx, &client, "test node")
-        .await
-        .unwrap();
-    let key_id = node.ctx.office().unwrap().device.id().to_string();
-    let r = central
-        .post(
-            &format!("/api/v1/sync/devices/{key_id}/approve"),
-            &admin,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    let (node, client, key_id) = enrolled_office(&central, &admin).await;
     let ctx = central_state.sync().unwrap().clone();
     let (doc1, qr1) = card_for(&central, &clerk, "سامر", "1990-04-12").await;
     let (doc2, qr2) = card_for(&central, &clerk, "باسل", "1985-01-30").await;

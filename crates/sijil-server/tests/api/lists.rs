@@ -83,6 +83,26 @@ pub(crate) async fn spawn_office() -> Office {
     }
 }
 
+/// An office node that asked `central` for enrolment and was approved by `admin`; with its
+/// client of the central and its device key id.
+pub async fn enrolled_office(central: &TestApp, admin: &str) -> (Office, CentralClient, String) {
+    let node = spawn_office().await;
+    let client = CentralClient::new(&central.address, Duration::from_secs(10));
+    office::enrol(&node.ctx, &client, "test node")
+        .await
+        .unwrap();
+    let key_id = node.ctx.office().unwrap().device.id().to_string();
+    let r = central
+        .post(
+            &format!("/api/v1/sync/devices/{key_id}/approve"),
+            admin,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    (node, client, key_id)
+}
+
 impl Office {
     pub(crate) async fn verify(&self, qr: &str) -> (u16, Value) {
         let r = Client::new()
@@ -119,20 +139,7 @@ async fn an_office_verifies_with_the_lists_it_received_and_refuses_old_or_forged
     let (central, central_state) = spawn_central(true).await;
     let clerk = central.user_with_role("clerk.one", "clerk").await;
     let admin = central.admin_token().await;
-    let node = spawn_office().await;
-    let client = CentralClient::new(&central.address, Duration::from_secs(10));
-    office::enrol(&node.ctx, &client, "test node")
-        .await
-        .unwrap();
-    let key_id = node.ctx.office().unwrap().device.id().to_string();
-    let r = central
-        .post(
-            &format!("/api/v1/sync/devices/{key_id}/approve"),
-            &admin,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let (node, client, key_id) = enrolled_office(&central, &admin).await;
     let (doc_id, qr, nn) = issued_card(&central, &clerk).await;
 
     // Before any list arrived the office says so rather than guessing.
