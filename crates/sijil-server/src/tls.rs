@@ -75,9 +75,12 @@ fn certificates(pem: &[u8], path: &Path) -> Result<Vec<CertificateDer<'static>>,
     Ok(certs)
 }
 
+/// A server's TLS configuration, ready to serve with.
+pub type ServerTls = Arc<rustls::ServerConfig>;
+
 /// The server's TLS configuration from a PEM certificate chain and its PEM private key.
 /// HTTP/1.1 only: the link to offices and the clerks' browsers need nothing more.
-pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+pub fn server_config(cert: &Path, key: &Path) -> Result<ServerTls, TlsError> {
     let chain = certificates(&read(cert)?, cert)?;
     let key_der = PrivateKeyDer::from_pem_slice(&read(key)?).map_err(|_| TlsError::NoKey {
         path: key.display().to_string(),

@@ -155,7 +155,7 @@ impl Cmd {
             settings.server.bind = bind;
         }
         self.tls.apply(&mut settings)?;
-        settings.tls_files(data_dir)?;
+        let tls = super::tls::server_tls(&settings, data_dir)?;
         let new_office = NewOffice {
             code: node.office.clone(),
             name_ar: format!("مكتب {}", node.office),
@@ -192,8 +192,7 @@ impl Cmd {
             .await
             .context("cannot load the registry for identity resolution")?
             .with_sync(ctx);
-        let served =
-            super::tls::listen_and_serve(&settings, data_dir, state, "Sijil office node").await;
+        let served = super::tls::listen_and_serve(&settings, tls, state, "Sijil office node").await;
         sync.abort();
         store.close().await;
         served?.context("the server failed")?;

@@ -37,8 +37,7 @@ impl Cmd {
             settings.sample.people = n;
         }
         self.tls.apply(&mut settings)?;
-        // A bad certificate is found before anything else starts.
-        settings.tls_files(data_dir)?;
+        let tls = super::tls::server_tls(&settings, data_dir)?;
         let store = data::open_store(data_dir).await?;
         let first_start = bootstrap::ensure_admin(&store)
             .await
@@ -67,7 +66,7 @@ impl Cmd {
         sijil_server::sync::lists::publish(&state, std::time::Duration::ZERO)
             .await
             .context("cannot publish the document lists")?;
-        super::tls::listen_and_serve(&settings, data_dir, state, "Sijil")
+        super::tls::listen_and_serve(&settings, tls, state, "Sijil")
             .await?
             .context("the server failed")?;
         store.close().await;

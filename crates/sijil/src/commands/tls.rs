@@ -39,19 +39,24 @@ impl TlsArgs {
     }
 }
 
+/// The HTTPS configuration the settings name, read and checked now, or `None` for plain HTTP.
+/// Called before anything slow starts, so a bad certificate file is reported at once (and
+/// never turns into a silent HTTP server).
+pub fn server_tls(settings: &Settings, data_dir: &Path) -> anyhow::Result<Option<tls::ServerTls>> {
+    settings
+        .tls_files(data_dir)?
+        .map(|(cert, key)| tls::server_config(&cert, &key).context("cannot set up HTTPS"))
+        .transpose()
+}
+
 /// Listens where the settings say and serves `state` until Ctrl-C or SIGTERM, over HTTPS
-/// when the settings name a certificate. `what` names the server in the first line printed.
+/// with `tls` ([`server_tls`]). `what` names the server in the first line printed.
 pub async fn listen_and_serve<S: Store>(
     settings: &Settings,
-    data_dir: &Path,
+    tls: Option<tls::ServerTls>,
     state: AppState<S>,
     what: &str,
 ) -> anyhow::Result<std::io::Result<()>> {
-    // Read the certificate before binding: a bad file is an error, never a silent HTTP.
-    let tls = match settings.tls_files(data_dir)? {
-        Some((cert, key)) => Some(tls::server_config(&cert, &key).context("cannot set up HTTPS")?),
-        None => None,
-    };
     let bind: SocketAddr = settings.server.bind;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
