@@ -1,7 +1,9 @@
-//! Offices, officers and roles, and what each role may do.
+//! Offices, officers and roles, and what each role may do, and where.
 //!
-//! Least privilege: each role gets only the permissions its work needs, and every check in the
-//! server goes through [`Role::allows`], so this table is the one place to read the policy.
+//! Least privilege: each role gets only the permissions its work needs ([`Role::allows`]), and
+//! an officer's authority reaches only as far as their office ([`Scope`]): officers of the
+//! central office act for the whole country, every other officer for their own office. The
+//! server asks both, so these two tables are the one place to read the policy.
 
 use std::fmt;
 
@@ -103,6 +105,55 @@ impl Role {
     }
 }
 
+/// Code of the central office, whose officers act for the whole country.
+pub const CENTRAL_OFFICE: &str = "CENTRAL";
+
+/// How far an officer's authority reaches.
+///
+/// Reading and searching persons stay national for every scope (finding a person once needs
+/// the whole registry, and every read is audited); what a scope bounds is acting *for* an
+/// office: its users, its review queue, its audit trail. Work that changes the country's
+/// shared state (offices and their devices, alerts, merges and splits of persons) is national.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// The whole country: officers of the central office.
+    National,
+    /// One office: officers of any other office.
+    Office(OfficeCode),
+}
+
+impl Scope {
+    /// The scope of an officer of `office`.
+    pub fn of(office: &OfficeCode) -> Scope {
+        if office.as_str() == CENTRAL_OFFICE {
+            Scope::National
+        } else {
+            Scope::Office(office.clone())
+        }
+    }
+
+    /// Whether acting for `office` is within this scope.
+    pub fn covers(&self, office: &OfficeCode) -> bool {
+        match self {
+            Scope::National => true,
+            Scope::Office(own) => own == office,
+        }
+    }
+
+    /// The one office this scope is limited to; `None` when national.
+    pub fn office(&self) -> Option<&OfficeCode> {
+        match self {
+            Scope::National => None,
+            Scope::Office(own) => Some(own),
+        }
+    }
+
+    /// Whether this is the national scope.
+    pub fn is_national(&self) -> bool {
+        matches!(self, Scope::National)
+    }
+}
+
 macro_rules! checked_identifier {
     ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr, $allowed:expr) => {
         $(#[$doc])*
@@ -179,6 +230,21 @@ mod tests {
         assert!(!Role::Auditor.allows(Permission::Adjudicate));
         assert!(Role::Administrator.allows(Permission::Adjudicate));
         assert!(Role::Clerk.allows(Permission::SearchPersons));
+    }
+
+    #[test]
+    fn officers_of_the_central_office_act_nationally_others_for_their_office() {
+        let central = OfficeCode::parse(CENTRAL_OFFICE).unwrap();
+        let damascus = OfficeCode::parse("DAM-01").unwrap();
+        let aleppo = OfficeCode::parse("ALP-01").unwrap();
+        assert_eq!(Scope::of(&central), Scope::National);
+        assert!(Scope::of(&central).covers(&aleppo));
+        let district = Scope::of(&damascus);
+        assert!(district.covers(&damascus));
+        assert!(!district.covers(&aleppo));
+        assert!(!district.covers(&central));
+        assert_eq!(district.office(), Some(&damascus));
+        assert!(!district.is_national());
     }
 
     #[test]

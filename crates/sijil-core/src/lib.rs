@@ -20,7 +20,7 @@ pub mod record;
 pub mod register;
 pub mod validation;
 
-pub use access::{OfficeCode, Permission, Role, Username};
+pub use access::{CENTRAL_OFFICE, OfficeCode, Permission, Role, Scope, Username};
 pub use capture::{Capture, Evidence, EvidenceKind};
 pub use date::PartialDate;
 pub use event::{CivilEvent, EventInput, EventKind, NewEvent, PersonFacts};

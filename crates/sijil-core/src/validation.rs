@@ -53,6 +53,8 @@ pub enum Problem {
     },
     /// The value names something that does not exist (an office, a user).
     NotFound,
+    /// The value names an office outside the officer's own (see [`crate::access::Scope`]).
+    OutsideScope,
 }
 
 /// A civil-registry rule that an event or record breaks.
@@ -153,6 +155,7 @@ impl Problem {
             Problem::UnknownPerson => "unknown_person",
             Problem::TooShort { .. } => "too_short",
             Problem::NotFound => "not_found",
+            Problem::OutsideScope => "outside_scope",
         }
     }
 
@@ -182,6 +185,7 @@ impl Problem {
             Problem::UnknownPerson => "no person has this id".into(),
             Problem::TooShort { min } => format!("must be at least {min} characters"),
             Problem::NotFound => "no such item exists".into(),
+            Problem::OutsideScope => "you may act only for your own office".into(),
         }
     }
 
@@ -221,6 +225,7 @@ impl Problem {
             Problem::UnknownPerson => "لا يوجد شخص بهذا المعرّف".into(),
             Problem::TooShort { min } => format!("يجب ألا يقل عن {min} حرفاً"),
             Problem::NotFound => "العنصر المذكور غير موجود".into(),
+            Problem::OutsideScope => "لا يحق لك العمل إلا لمكتبك".into(),
         }
     }
 }

@@ -8,7 +8,7 @@ use argon2::{
     password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash},
 };
 use axum::{extract::FromRequestParts, http::request::Parts};
-use sijil_core::Permission;
+use sijil_core::{OfficeCode, Permission, Scope};
 use sijil_store::{Store, StoreError, User};
 
 use crate::{AppState, error::AppError};
@@ -76,6 +76,32 @@ impl CurrentUser {
             Ok(())
         } else {
             Err(AppError::Forbidden)
+        }
+    }
+
+    /// How far this officer's authority reaches.
+    pub fn scope(&self) -> Scope {
+        Scope::of(&self.user.office)
+    }
+
+    /// Refuses unless the role allows `permission` and the officer acts nationally (an
+    /// officer of the central office): work on the country's shared state.
+    pub fn require_national(&self, permission: Permission) -> Result<(), AppError> {
+        self.require(permission)?;
+        if self.scope().is_national() {
+            Ok(())
+        } else {
+            Err(AppError::OutsideScope)
+        }
+    }
+
+    /// Refuses unless the role allows `permission` and `office` is within the officer's scope.
+    pub fn require_for(&self, permission: Permission, office: &OfficeCode) -> Result<(), AppError> {
+        self.require(permission)?;
+        if self.scope().covers(office) {
+            Ok(())
+        } else {
+            Err(AppError::OutsideScope)
         }
     }
 

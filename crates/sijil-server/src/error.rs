@@ -32,6 +32,10 @@ pub enum AppError {
     /// The user's role does not allow this.
     #[error("not allowed for this role")]
     Forbidden,
+    /// The role allows it, but not for this office: the officer's authority ends at their own
+    /// office (or the work is national, for officers of the central office only).
+    #[error("outside the officer's office")]
+    OutsideScope,
     /// The thing asked for does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -93,6 +97,13 @@ impl AppError {
                 "forbidden",
                 "لا تسمح صلاحيتك بهذا الإجراء".into(),
                 "your role does not allow this".into(),
+            ),
+            OutsideScope => (
+                StatusCode::FORBIDDEN,
+                "outside_scope",
+                "هذا خارج نطاق مكتبك: لا يقوم به إلا موظفو مكتبه أو السجل المركزي".into(),
+                "outside your office: only that office's officers or the central registry's may do this"
+                    .into(),
             ),
             NotFound(what) => (
                 StatusCode::NOT_FOUND,

@@ -168,7 +168,17 @@ pub(crate) async fn create_user<S: Store>(
         clean_text(input.display_name).and_then(|v| v.ok_or(Problem::Required)),
     );
     let role = c.check("role", Role::parse(input.role));
-    let office = c.check("office", OfficeCode::parse(input.office));
+    let office = c.check(
+        "office",
+        OfficeCode::parse(input.office).and_then(|office| {
+            // An administrator of another office than the central creates its users only.
+            if sijil_core::Scope::of(&actor.office).covers(&office) {
+                Ok(office)
+            } else {
+                Err(Problem::OutsideScope)
+            }
+        }),
+    );
     let chars = input.password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
         c.push(

@@ -7,8 +7,8 @@ use sijil_core::OfficeCode;
 
 use crate::{Actor, NewOffice, Office, Store, StoreError, StoreResult};
 
-/// Code of the central office.
-pub const CENTRAL_OFFICE: &str = "CENTRAL";
+/// Code of the central office (its officers act nationally: [`sijil_core::Scope`]).
+pub use sijil_core::CENTRAL_OFFICE;
 
 /// The central office's code.
 pub fn central_office_code() -> OfficeCode {

@@ -27,7 +27,7 @@ pub mod sync;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use sijil_core::{NationalNumber, NewEvent, RegisterKey};
+use sijil_core::{NationalNumber, NewEvent, OfficeCode, RegisterKey};
 use uuid::Uuid;
 
 pub use audit::{AuditEntry, BrokenEntry, NewAuditEntry};
@@ -157,6 +157,9 @@ pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
     ) -> StoreResult<Vec<ReviewSummary>>;
     /// One review item with its record and candidates; audited as a read of every person in it.
     async fn review_item(&self, id: Uuid, actor: &Actor) -> StoreResult<ReviewItem>;
+    /// The office whose capture opened a review item (to check an adjudicator's scope before
+    /// anything is read); reads no person, so not audited.
+    async fn review_office(&self, id: Uuid) -> StoreResult<OfficeCode>;
     /// Applies an adjudicator's decision in one transaction: moves records, refreshes the
     /// persons' views, settles or reopens review items; audited. `reason` is the
     /// adjudicator's own words and is required.

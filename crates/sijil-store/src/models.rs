@@ -330,6 +330,8 @@ pub type Event = CivilEvent;
 pub struct AuditQuery {
     /// Only this actor.
     pub actor: Option<String>,
+    /// Only entries of officers of this office (an auditor's scope, or a filter).
+    pub office: Option<String>,
     /// Only this subject (e.g. `person:…`).
     pub subject: Option<String>,
     /// Only this action.

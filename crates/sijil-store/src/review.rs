@@ -2,7 +2,7 @@
 //! that every decision makes, and the review queue of decisions left to an adjudicator.
 
 use serde::Serialize;
-use sijil_core::PersonRecord;
+use sijil_core::{OfficeCode, PersonRecord};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -142,6 +142,8 @@ pub struct ReviewRequest {
 pub struct ReviewQuery {
     /// Settled items too.
     pub include_settled: bool,
+    /// Only items opened by records captured at this office (an adjudicator's scope).
+    pub office: Option<OfficeCode>,
     /// At most this many, oldest first (0 means 50).
     pub limit: u32,
 }
@@ -158,6 +160,8 @@ pub struct ReviewSummary {
     pub person_id: Uuid,
     /// The record's full name as captured (for the adjudicator's list).
     pub name: String,
+    /// The office that captured the record.
+    pub office: OfficeCode,
     /// How many candidates.
     pub candidates: usize,
     /// The best candidate's weight.

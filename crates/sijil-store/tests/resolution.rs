@@ -134,8 +134,8 @@ async fn importing_through_the_resolver_gives_the_batch_clusters() {
         );
     }
     let query = ReviewQuery {
-        include_settled: false,
         limit: 500,
+        ..ReviewQuery::default()
     };
     for item in store2.review_queue(&query, &actor2).await.unwrap() {
         if item.kind != sijil_store::ReviewKind::Merge {

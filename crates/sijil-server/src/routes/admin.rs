@@ -15,7 +15,10 @@ pub(super) async fn users<S: Store>(
     user: CurrentUser,
 ) -> Result<Json<Vec<User>>, AppError> {
     user.require(Permission::ManageUsers)?;
-    Ok(Json(state.store.users().await?))
+    let scope = user.scope();
+    let mut users = state.store.users().await?;
+    users.retain(|u| scope.covers(&u.office));
+    Ok(Json(users))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -67,7 +70,7 @@ pub(super) async fn create_office<S: Store>(
     user: CurrentUser,
     ApiJson(req): ApiJson<CreateOffice>,
 ) -> Result<(StatusCode, Json<Office>), AppError> {
-    user.require(Permission::ManageOffices)?;
+    user.require_national(Permission::ManageOffices)?;
     let mut c = Collector::default();
     let code = c.check("code", OfficeCode::parse(&req.code));
     let name_ar = c.check(

@@ -16,6 +16,9 @@ use crate::{AppError, AppState, auth::CurrentUser};
 pub(super) struct AuditParams {
     /// Only this actor's entries (a username).
     actor: Option<String>,
+    /// Only entries of this office's officers. An auditor of another office than the central
+    /// sees their own office's entries only (naming another office is refused).
+    office: Option<String>,
     /// Only entries about this subject (e.g. `person:<id>`, `review:<id>`).
     subject: Option<String>,
     /// Only this action (e.g. `person.read`).
@@ -37,8 +40,15 @@ pub(super) async fn entries<S: Store>(
     Query(p): Query<AuditParams>,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
     user.require(Permission::ReadAudit)?;
+    let office = match (user.scope().office(), p.office) {
+        (None, asked) => asked,
+        (Some(own), None) => Some(own.to_string()),
+        (Some(own), Some(asked)) if asked == own.as_str() => Some(asked),
+        (Some(_), Some(_)) => return Err(AppError::OutsideScope),
+    };
     let query = AuditQuery {
         actor: p.actor,
+        office,
         subject: p.subject,
         action: p.action,
         since: p.since,

@@ -235,7 +235,7 @@ pub(super) async fn add_alert<S: Store>(
     user: CurrentUser,
     ApiJson(input): ApiJson<AlertInput>,
 ) -> Result<(StatusCode, Json<AlertRecord>), AppError> {
-    user.require(Permission::ManageAlerts)?;
+    user.require_national(Permission::ManageAlerts)?;
     let nn = NationalNumber::parse(&input.national_number).map_err(|e| {
         ValidationErrors::single("national_number", Problem::InvalidNationalNumber(e))
     })?;
@@ -250,7 +250,7 @@ pub(super) async fn alerts<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
 ) -> Result<Json<Vec<AlertRecord>>, AppError> {
-    user.require(Permission::ManageAlerts)?;
+    user.require_national(Permission::ManageAlerts)?;
     Ok(Json(state.store.active_alerts().await?))
 }
 
@@ -259,7 +259,7 @@ pub(super) async fn lift_alert<S: Store>(
     user: CurrentUser,
     Path(alert): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    user.require(Permission::ManageAlerts)?;
+    user.require_national(Permission::ManageAlerts)?;
     let alert = id(&alert, "alert")?;
     state.store.lift_alert(alert, &user.user.actor()).await?;
     Ok(StatusCode::NO_CONTENT)

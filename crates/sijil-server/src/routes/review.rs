@@ -79,6 +79,7 @@ pub(super) async fn queue<S: Store>(
     user.require(Permission::Adjudicate)?;
     let q = ReviewQuery {
         include_settled: p.settled,
+        office: user.scope().office().cloned(),
         limit: p.limit,
     };
     Ok(Json(
@@ -92,8 +93,8 @@ pub(super) async fn item<S: Store>(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<ReviewItem>, AppError> {
-    user.require(Permission::Adjudicate)?;
     let id = parse(&id, "review item")?;
+    require_item_in_scope(&state, &user, id).await?;
     Ok(Json(state.store.review_item(id, &user.user.actor()).await?))
 }
 
@@ -115,8 +116,8 @@ pub(super) async fn settle<S: Store>(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Settle>,
 ) -> Result<(StatusCode, Json<DecisionReceipt>), AppError> {
-    user.require(Permission::Adjudicate)?;
     let review = parse(&id, "review item")?;
+    require_item_in_scope(&state, &user, review).await?;
     let (decision, reason) = match body {
         Settle::Link { person, reason } => (Adjudication::Link { review, person }, reason),
         Settle::Separate { reason } => (Adjudication::Separate { review }, reason),
@@ -138,7 +139,7 @@ pub(super) async fn merge<S: Store>(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MergeBody>,
 ) -> Result<(StatusCode, Json<DecisionReceipt>), AppError> {
-    user.require(Permission::Adjudicate)?;
+    user.require_national(Permission::Adjudicate)?;
     let from = parse(&id, "person")?;
     let decision = Adjudication::Merge {
         from,
@@ -161,7 +162,7 @@ pub(super) async fn split<S: Store>(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<SplitBody>,
 ) -> Result<(StatusCode, Json<DecisionReceipt>), AppError> {
-    user.require(Permission::Adjudicate)?;
+    user.require_national(Permission::Adjudicate)?;
     let person = parse(&id, "person")?;
     let decision = Adjudication::Split {
         person,
@@ -183,7 +184,7 @@ pub(super) async fn undo<S: Store>(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UndoBody>,
 ) -> Result<(StatusCode, Json<DecisionReceipt>), AppError> {
-    user.require(Permission::Adjudicate)?;
+    user.require_national(Permission::Adjudicate)?;
     let decision = Adjudication::Undo {
         decision: parse(&id, "decision")?,
     };
@@ -201,6 +202,18 @@ pub(super) async fn decisions<S: Store>(
     Ok(Json(
         state.store.decisions_of(person, &user.user.actor()).await?,
     ))
+}
+
+/// An adjudicator settles the queue of their own office (all of it at the central); the item's
+/// office is looked up before anything in it is read.
+async fn require_item_in_scope<S: Store>(
+    state: &AppState<S>,
+    user: &CurrentUser,
+    review: Uuid,
+) -> Result<(), AppError> {
+    user.require(Permission::Adjudicate)?;
+    let office = state.store.review_office(review).await?;
+    user.require_for(Permission::Adjudicate, &office)
 }
 
 async fn decide<S: Store>(

@@ -26,7 +26,7 @@ pub(super) async fn devices<S: Store>(
     State(state): State<AppState<S>>,
     user: CurrentUser,
 ) -> Result<Json<Vec<Device>>, AppError> {
-    user.require(Permission::ManageOffices)?;
+    user.require_national(Permission::ManageOffices)?;
     Ok(Json(central(&state)?.store.devices().await?))
 }
 
@@ -46,7 +46,7 @@ pub(super) async fn decide_device<S: Store>(
     Path((key_id, decision)): Path<(String, String)>,
     Query(q): Query<ScopeQuery>,
 ) -> Result<Json<Device>, AppError> {
-    user.require(Permission::ManageOffices)?;
+    user.require_national(Permission::ManageOffices)?;
     let status = match decision.as_str() {
         "approve" => Some(DeviceStatus::Approved),
         "revoke" => Some(DeviceStatus::Revoked),
@@ -90,7 +90,7 @@ pub(super) async fn quarantine<S: Store>(
     user: CurrentUser,
     Query(q): Query<QuarantineQuery>,
 ) -> Result<Json<Vec<Quarantined>>, AppError> {
-    user.require(Permission::ManageOffices)?;
+    user.require_national(Permission::ManageOffices)?;
     Ok(Json(central(&state)?.store.quarantined(q.all, 500).await?))
 }
 
@@ -119,7 +119,7 @@ pub(super) async fn resolve<S: Store>(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ResolveRequest>,
 ) -> Result<Json<Resolved>, AppError> {
-    user.require(Permission::ManageOffices)?;
+    user.require_national(Permission::ManageOffices)?;
     let ctx = central(&state)?;
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound("quarantined packet"))?;
     let resolution = match req.resolution.as_str() {
@@ -155,7 +155,10 @@ pub(super) async fn offices<S: Store>(
     user: CurrentUser,
 ) -> Result<Json<Vec<OfficeContact>>, AppError> {
     user.require(Permission::ViewMetrics)?;
-    Ok(Json(central(&state)?.store.contacts().await?))
+    let scope = user.scope();
+    let mut contacts = central(&state)?.store.contacts().await?;
+    contacts.retain(|c| scope.office().is_none_or(|own| own.as_str() == c.office));
+    Ok(Json(contacts))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

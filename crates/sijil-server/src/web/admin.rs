@@ -71,13 +71,24 @@ async fn users_page<S: Store>(
 ) -> Result<UsersPage, WebError> {
     let ctx = user.ctx();
     // The least powerful role first, so that a hurried administrator grants too little.
-    let roles = [Role::Clerk, Role::Auditor, Role::Administrator]
-        .into_iter()
-        .map(|r| (r.as_str(), ctx.t.code("role", r.as_str())))
-        .collect();
+    let roles = [
+        Role::Clerk,
+        Role::Adjudicator,
+        Role::Auditor,
+        Role::Administrator,
+    ]
+    .into_iter()
+    .map(|r| (r.as_str(), ctx.t.code("role", r.as_str())))
+    .collect();
+    // An administrator of another office than the central sees and creates its users only.
+    let scope = user.scope();
+    let mut users = state.store.users().await?;
+    users.retain(|u| scope.covers(&u.office));
+    let mut offices = state.store.offices().await?;
+    offices.retain(|o| scope.covers(&o.code));
     Ok(UsersPage {
-        users: state.store.users().await?,
-        offices: state.store.offices().await?,
+        users,
+        offices,
         roles,
         ctx,
         values,
@@ -159,7 +170,7 @@ pub(super) async fn offices<S: Store>(
     State(state): State<AppState<S>>,
     user: WebUser,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ManageOffices)?;
+    user.require_national(Permission::ManageOffices)?;
     let page = offices_page(
         &state,
         &user,
@@ -188,7 +199,7 @@ pub(super) async fn create_office<S: Store>(
     user: WebUser,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ManageOffices)?;
+    user.require_national(Permission::ManageOffices)?;
     user.check_csrf(form.csrf())?;
     let mut c = Collector::default();
     let code = c.check("code", OfficeCode::parse(form.get("code")));

@@ -56,7 +56,7 @@ pub(super) async fn list<S: Store>(
     State(state): State<AppState<S>>,
     user: WebUser,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ManageAlerts)?;
+    user.require_national(Permission::ManageAlerts)?;
     html(
         &page(
             &state,
@@ -74,7 +74,7 @@ pub(super) async fn raise<S: Store>(
     user: WebUser,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ManageAlerts)?;
+    user.require_national(Permission::ManageAlerts)?;
     user.check_csrf(form.csrf())?;
     let refuse = |field: &'static str, problem: Problem, form: FormData| {
         let (state, user) = (&state, &user);
@@ -114,7 +114,7 @@ pub(super) async fn lift<S: Store>(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ManageAlerts)?;
+    user.require_national(Permission::ManageAlerts)?;
     user.check_csrf(form.csrf())?;
     let id = Uuid::parse_str(&id).map_err(|_| WebError::NotFound)?;
     state.store.lift_alert(id, &user.user.actor()).await?;

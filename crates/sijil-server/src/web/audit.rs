@@ -160,6 +160,8 @@ pub(super) async fn page<S: Store>(
     };
     let query = AuditQuery {
         actor: Some(f.officer.trim().to_owned()).filter(|s| !s.is_empty()),
+        // An auditor of another office than the central reads their own office's trail.
+        office: user.scope().office().map(ToString::to_string),
         subject,
         action: Some(f.action.trim().to_owned()).filter(|s| !s.is_empty()),
         since: day_start(&f.since),

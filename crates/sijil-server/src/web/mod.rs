@@ -139,6 +139,7 @@ async fn pages(req: Request, next: Next) -> Response {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ErrorKind {
     Forbidden,
+    OutsideScope,
     NotFound,
     Csrf,
     BadRequest,
@@ -156,6 +157,8 @@ pub enum WebError {
     SessionEnded,
     /// The role does not allow it.
     Forbidden,
+    /// The role allows it, but not for this office (see [`sijil_core::Scope`]).
+    OutsideScope,
     /// No such thing.
     NotFound,
     /// The form's CSRF token is missing or wrong.
@@ -184,6 +187,7 @@ impl From<crate::AppError> for WebError {
         match e {
             AppError::NotFound(_) => WebError::NotFound,
             AppError::Forbidden => WebError::Forbidden,
+            AppError::OutsideScope => WebError::OutsideScope,
             AppError::RateLimited(secs) => WebError::RateLimited(secs),
             AppError::Invalid(_) | AppError::Conflict(_) | AppError::Malformed(_) => {
                 WebError::BadRequest
@@ -212,6 +216,7 @@ impl IntoResponse for WebError {
                 return response;
             }
             WebError::Forbidden => ErrorKind::Forbidden,
+            WebError::OutsideScope => ErrorKind::OutsideScope,
             WebError::NotFound => ErrorKind::NotFound,
             WebError::Csrf => ErrorKind::Csrf,
             WebError::BadRequest => ErrorKind::BadRequest,
@@ -238,6 +243,7 @@ struct ErrorPage {
 fn error_page(kind: ErrorKind, lang: Lang) -> Response {
     let (status, key) = match kind {
         ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        ErrorKind::OutsideScope => (StatusCode::FORBIDDEN, "outside-scope"),
         ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not-found"),
         ErrorKind::Csrf => (StatusCode::FORBIDDEN, "csrf"),
         ErrorKind::BadRequest => (StatusCode::BAD_REQUEST, "bad-request"),
@@ -385,6 +391,35 @@ impl WebUser {
         }
     }
 
+    /// How far this officer's authority reaches.
+    pub fn scope(&self) -> sijil_core::Scope {
+        sijil_core::Scope::of(&self.user.office)
+    }
+
+    /// Refuses unless the role allows `permission` and the officer acts nationally.
+    pub fn require_national(&self, permission: Permission) -> Result<(), WebError> {
+        self.require(permission)?;
+        if self.scope().is_national() {
+            Ok(())
+        } else {
+            Err(WebError::OutsideScope)
+        }
+    }
+
+    /// Refuses unless the role allows `permission` and `office` is within the officer's scope.
+    pub fn require_for(
+        &self,
+        permission: Permission,
+        office: &sijil_core::OfficeCode,
+    ) -> Result<(), WebError> {
+        self.require(permission)?;
+        if self.scope().covers(office) {
+            Ok(())
+        } else {
+            Err(WebError::OutsideScope)
+        }
+    }
+
     /// Refuses unless the role may read persons and this officer is under the ceiling of
     /// person reads ([`crate::limits`]). Every page that shows a person asks this.
     pub async fn read_persons<S: Store>(
@@ -408,6 +443,7 @@ impl WebUser {
     /// The context every page template gets.
     pub fn ctx(&self) -> Ctx {
         let role = self.user.role;
+        let national = self.scope().is_national();
         let t = Tr(self.lang);
         Ctx {
             t,
@@ -424,9 +460,11 @@ impl WebUser {
             can_issue: role.allows(Permission::IssueDocuments),
             can_audit: role.allows(Permission::ReadAudit),
             can_admin: role.allows(Permission::ManageUsers),
-            can_alerts: role.allows(Permission::ManageAlerts),
+            can_alerts: national && role.allows(Permission::ManageAlerts),
+            can_manage_offices: national && role.allows(Permission::ManageOffices),
             can_search: role.allows(Permission::SearchPersons),
             can_adjudicate: role.allows(Permission::Adjudicate),
+            can_correct_persons: national && role.allows(Permission::Adjudicate),
             is_auditor: role == Role::Auditor,
             css: assets::css_href(),
             js: assets::js_href(),
@@ -467,12 +505,16 @@ pub struct Ctx {
     pub can_audit: bool,
     /// Whether to offer administration.
     pub can_admin: bool,
-    /// May raise and lift alerts.
+    /// May raise and lift alerts (national work).
     pub can_alerts: bool,
+    /// May create offices and approve or revoke their devices (national work).
+    pub can_manage_offices: bool,
     /// Whether to offer search.
     pub can_search: bool,
-    /// Whether to offer the review queue and adjudicators' actions.
+    /// Whether to offer the review queue (of the officer's own office, or all at the central).
     pub can_adjudicate: bool,
+    /// May merge and split persons and undo decisions (adjudicators of the central office).
+    pub can_correct_persons: bool,
     /// Whether the user is an auditor (who sees who viewed a person).
     pub is_auditor: bool,
     /// Fingerprinted stylesheet URL.
@@ -497,8 +539,10 @@ impl Ctx {
             can_audit: false,
             can_admin: false,
             can_alerts: false,
+            can_manage_offices: false,
             can_search: false,
             can_adjudicate: false,
+            can_correct_persons: false,
             is_auditor: false,
             css: assets::css_href(),
             js: assets::js_href(),

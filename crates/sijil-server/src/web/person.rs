@@ -69,6 +69,7 @@ async fn dossier<S: Store>(
             .audit_entries(&AuditQuery {
                 subject: Some(format!("person:{id}")),
                 action: Some("person.read".into()),
+                office: user.scope().office().map(ToString::to_string),
                 limit: 50,
                 ..Default::default()
             })
@@ -163,7 +164,7 @@ impl PersonPage {
             .unwrap_or_default()
     }
     fn can_undo(&self, d: &DecisionEntry) -> bool {
-        self.ctx.can_adjudicate && d.kind != "resolution"
+        self.ctx.can_correct_persons && d.kind != "resolution"
     }
 }
 

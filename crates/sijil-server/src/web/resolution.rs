@@ -116,10 +116,11 @@ pub(super) async fn queue<S: Store>(
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     user.require(Permission::Adjudicate)?;
-    let items = state
-        .store
-        .review_queue(&ReviewQuery::default(), &user.user.actor())
-        .await?;
+    let query = ReviewQuery {
+        office: user.scope().office().cloned(),
+        ..ReviewQuery::default()
+    };
+    let items = state.store.review_queue(&query, &user.user.actor()).await?;
     let ctx = user.ctx();
     let notice = match q.get("done").map(String::as_str) {
         Some("1") => ctx.t.t("review-done"),
@@ -337,11 +338,12 @@ pub(super) async fn item<S: Store>(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    user.require(Permission::Adjudicate)?;
+    let review = parse(&id)?;
+    require_item_in_scope(&state, &user, review).await?;
     item_page(
         &state,
         &user,
-        parse(&id)?,
+        review,
         String::new(),
         Errors::default(),
         String::new(),
@@ -355,9 +357,9 @@ pub(super) async fn decide<S: Store>(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.require(Permission::Adjudicate)?;
     user.check_csrf(form.csrf())?;
     let review = parse(&id)?;
+    require_item_in_scope(&state, &user, review).await?;
     let decision = match form.get("action") {
         "link" => Adjudication::Link {
             review,
@@ -412,7 +414,7 @@ pub(super) async fn undo<S: Store>(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.require(Permission::Adjudicate)?;
+    user.require_national(Permission::Adjudicate)?;
     user.check_csrf(form.csrf())?;
     let decision = parse(&id)?;
     let back = form.get("person");
@@ -444,9 +446,21 @@ fn person_decision(
     id: &str,
     form: &FormData,
 ) -> Result<(Uuid, Option<String>), WebError> {
-    user.require(Permission::Adjudicate)?;
+    user.require_national(Permission::Adjudicate)?;
     user.check_csrf(form.csrf())?;
     Ok((parse(id)?, resolution::reason(form.get("reason")).ok()))
+}
+
+/// An adjudicator settles the queue of their own office (all of it at the central); the item's
+/// office is looked up before anything in it is read.
+async fn require_item_in_scope<S: Store>(
+    state: &AppState<S>,
+    user: &WebUser,
+    review: Uuid,
+) -> Result<(), WebError> {
+    user.require(Permission::Adjudicate)?;
+    let office = state.store.review_office(review).await?;
+    user.require_for(Permission::Adjudicate, &office)
 }
 
 /// Back to a person's page, with a notice.

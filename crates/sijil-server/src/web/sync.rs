@@ -106,10 +106,18 @@ pub(super) async fn page<S: Store>(
             page.receipts = ctx.store.held_receipts(None, 100).await?;
         }
     } else {
+        // Administrators of another office see their own office's devices and contacts;
+        // deciding on devices and quarantined packets is the central's.
         user.require(Permission::ManageOffices)?;
+        let scope = user.scope();
         page.devices = ctx.store.devices().await?;
-        page.quarantined = ctx.store.quarantined(false, 200).await?;
+        page.devices.retain(|d| scope.covers(&d.office));
         page.contacts = ctx.store.contacts().await?;
+        page.contacts
+            .retain(|c| scope.office().is_none_or(|own| own.as_str() == c.office));
+        if scope.is_national() {
+            page.quarantined = ctx.store.quarantined(false, 200).await?;
+        }
     }
     html(&page)
 }
@@ -121,7 +129,7 @@ pub(super) async fn decide_device<S: Store>(
     Path((key_id, decision)): Path<(String, String)>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ManageOffices)?;
+    user.require_national(Permission::ManageOffices)?;
     user.check_csrf(form.csrf())?;
     let ctx = state
         .sync
@@ -146,7 +154,7 @@ pub(super) async fn resolve<S: Store>(
     Path((id, decision)): Path<(String, String)>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.require(Permission::ManageOffices)?;
+    user.require_national(Permission::ManageOffices)?;
     user.check_csrf(form.csrf())?;
     let ctx = state
         .sync

@@ -132,13 +132,18 @@ impl TestApp {
 
     /// Creates a user with `role` at the central office and returns their token.
     pub async fn user_with_role(&self, username: &str, role: &str) -> String {
+        self.user_at(username, role, "CENTRAL").await
+    }
+
+    /// Creates a user with `role` at `office` (which must exist) and returns their token.
+    pub async fn user_at(&self, username: &str, role: &str, office: &str) -> String {
         let admin = self.admin_token().await;
         let password = "a long enough password";
         let r = self
             .post(
                 "/api/v1/users",
                 &admin,
-                &json!({ "username": username, "display_name": username, "role": role, "office": "CENTRAL", "password": password }),
+                &json!({ "username": username, "display_name": username, "role": role, "office": office, "password": password }),
             )
             .await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());

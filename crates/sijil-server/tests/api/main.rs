@@ -19,3 +19,4 @@ mod receipts;
 mod records;
 mod resolution;
 mod roles;
+mod scope;

@@ -19,13 +19,9 @@ fn documented_roles(operation: &Value) -> Option<Vec<String>> {
         return Some(ROLES.iter().map(|r| (*r).to_owned()).collect());
     }
     let (_, roles) = access.split_once("held by the roles ")?;
-    Some(
-        roles
-            .trim_end_matches('.')
-            .split(", ")
-            .map(str::to_owned)
-            .collect(),
-    )
+    // The list ends at the sentence's full stop; a sentence on offices may follow.
+    let roles = roles.split_once('.').map_or(roles, |(list, _)| list);
+    Some(roles.split(", ").map(str::to_owned).collect())
 }
 
 const ROLES: [&str; 4] = ["administrator", "clerk", "adjudicator", "auditor"];

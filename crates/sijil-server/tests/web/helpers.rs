@@ -83,6 +83,12 @@ impl TestApp {
 
     /// Creates a user with `role` through the administration form, and logs them in.
     pub async fn user_with_role(&self, username: &str, role: &str) -> Session {
+        self.user_at(username, role, "CENTRAL").await
+    }
+
+    /// Creates a user with `role` at `office` (which must exist) through the administration
+    /// form, and logs them in.
+    pub async fn user_at(&self, username: &str, role: &str, office: &str) -> Session {
         let mut admin = self.admin().await;
         let page = admin.get("/admin/users").await;
         let csrf = csrf_of(&page.text().await.unwrap());
@@ -94,7 +100,7 @@ impl TestApp {
                     ("username", username),
                     ("display_name", username),
                     ("role", role),
-                    ("office", "CENTRAL"),
+                    ("office", office),
                     ("password", PASSWORD),
                 ],
             )

@@ -9,5 +9,6 @@ mod documents;
 mod flows;
 mod merged;
 mod resolution;
+mod scope;
 mod security;
 mod sync;

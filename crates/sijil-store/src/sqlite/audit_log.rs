@@ -66,6 +66,9 @@ pub(super) async fn entries(pool: &SqlitePool, q: &AuditQuery) -> StoreResult<Ve
     if let Some(v) = &q.actor {
         b.push(" AND actor = ").push_bind(v.clone());
     }
+    if let Some(v) = &q.office {
+        b.push(" AND office = ").push_bind(v.clone());
+    }
     if let Some(v) = &q.subject {
         b.push(" AND subject = ").push_bind(v.clone());
     }

@@ -278,6 +278,9 @@ impl Store for SqliteStore {
     async fn review_item(&self, id: Uuid, actor: &Actor) -> StoreResult<ReviewItem> {
         review::review_item(self, id, actor).await
     }
+    async fn review_office(&self, id: Uuid) -> StoreResult<sijil_core::OfficeCode> {
+        review::review_office(self, id).await
+    }
     async fn adjudicate(
         &self,
         decision: Adjudication,

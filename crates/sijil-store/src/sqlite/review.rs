@@ -57,12 +57,16 @@ pub(super) async fn review_queue(
     let limit = if q.limit == 0 { 50 } else { q.limit.min(500) };
     let mut tx = s.begin().await?;
     let found = sqlx::query(
-        "SELECT i.id, i.kind, i.candidates, i.created_at, i.settled_by, r.fields, l.person_id
+        "SELECT i.id, i.kind, i.candidates, i.created_at, i.settled_by, r.fields, r.office_code,
+                l.person_id
          FROM review_items i JOIN source_records r ON r.seq = i.record_seq
          JOIN record_links l ON l.record_seq = i.record_seq
-         WHERE ? OR i.settled_by IS NULL ORDER BY i.created_at, i.id LIMIT ?",
+         WHERE (? OR i.settled_by IS NULL) AND (? IS NULL OR r.office_code = ?)
+         ORDER BY i.created_at, i.id LIMIT ?",
     )
     .bind(q.include_settled)
+    .bind(q.office.as_ref().map(|o| o.as_str()))
+    .bind(q.office.as_ref().map(|o| o.as_str()))
     .bind(i64::from(limit))
     .fetch_all(&mut *tx)
     .await
@@ -78,6 +82,7 @@ pub(super) async fn review_queue(
                     .ok_or_else(|| StoreError::Corrupt(format!("review kind {kind:?}")))?,
                 person_id: rows::uuid(&row.try_get::<String, _>("person_id").map_err(db)?)?,
                 name: display_name(&fields(row)?),
+                office: rows::office_code(&row.try_get::<String, _>("office_code").map_err(db)?)?,
                 candidates: cands.len(),
                 best_weight: best_weight(&cands),
                 created_at: parse_ts(&row.try_get::<String, _>("created_at").map_err(db)?)?,
@@ -97,6 +102,22 @@ pub(super) async fn review_queue(
     )
     .await?;
     Ok(items)
+}
+
+/// The office whose capture opened a review item; reads no person, so not audited.
+pub(super) async fn review_office(
+    s: &SqliteStore,
+    id: Uuid,
+) -> StoreResult<sijil_core::OfficeCode> {
+    let office: Option<String> = sqlx::query_scalar(
+        "SELECT r.office_code FROM review_items i JOIN source_records r ON r.seq = i.record_seq
+         WHERE i.id = ?",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&s.reader)
+    .await
+    .map_err(db)?;
+    rows::office_code(&office.ok_or(StoreError::NotFound("review item"))?)
 }
 
 async fn person_row(conn: &mut SqliteConnection, id: &str) -> StoreResult<Person> {

@@ -12,6 +12,11 @@ pub(super) fn uuid(s: &str) -> StoreResult<Uuid> {
     Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(format!("id {s:?}: {e}")))
 }
 
+/// An office code column's value.
+pub(super) fn office_code(s: &str) -> StoreResult<OfficeCode> {
+    OfficeCode::parse(s).map_err(corrupt("office code"))
+}
+
 /// An optional id column.
 pub(super) fn opt_uuid(row: &SqliteRow, col: &str) -> StoreResult<Option<Uuid>> {
     get::<Option<String>>(row, col)?

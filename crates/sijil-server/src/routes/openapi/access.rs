@@ -18,6 +18,11 @@ enum Access {
     Session,
     /// A session whose role allows this.
     Needs(Permission),
+    /// As `Needs`, and an officer of another office than the central acts for their own
+    /// office only (the answer is limited to it, or a request for another is refused).
+    Office(Permission),
+    /// As `Needs`, and only for officers of the central office: national work.
+    National(Permission),
     /// An office node's approved device key (in a header, in the body, or through the upload
     /// it created) and the packets' signatures, not a session.
     Device,
@@ -38,22 +43,22 @@ const TABLE: &[(&str, Access)] = &[
     ("register_record", Needs(RegisterRecord)),
     ("get_person", Needs(ReadPerson)),
     ("search", Needs(SearchPersons)),
-    ("review_queue", Needs(Adjudicate)),
-    ("review_item", Needs(Adjudicate)),
-    ("settle_review", Needs(Adjudicate)),
-    ("merge_person", Needs(Adjudicate)),
-    ("split_person", Needs(Adjudicate)),
+    ("review_queue", Office(Adjudicate)),
+    ("review_item", Office(Adjudicate)),
+    ("settle_review", Office(Adjudicate)),
+    ("merge_person", National(Adjudicate)),
+    ("split_person", National(Adjudicate)),
     ("person_decisions", Needs(ReadPerson)),
-    ("undo_decision", Needs(Adjudicate)),
+    ("undo_decision", National(Adjudicate)),
     ("person_events", Needs(ReadPerson)),
     ("record_event", Needs(RecordEvent)),
     ("register_members", Needs(ReadPerson)),
-    ("list_users", Needs(ManageUsers)),
-    ("create_user", Needs(ManageUsers)),
+    ("list_users", Office(ManageUsers)),
+    ("create_user", Office(ManageUsers)),
     ("list_offices", Session),
-    ("create_office", Needs(ManageOffices)),
+    ("create_office", National(ManageOffices)),
     ("stats", Session),
-    ("audit_entries", Needs(ReadAudit)),
+    ("audit_entries", Office(ReadAudit)),
     ("audit_verify", Needs(ReadAudit)),
     ("issue_id_card", Needs(IssueDocuments)),
     ("person_documents", Needs(ReadPerson)),
@@ -65,9 +70,9 @@ const TABLE: &[(&str, Access)] = &[
     ("apply_for_passport", Needs(IssueDocuments)),
     ("get_passport_application", Needs(ReadPerson)),
     ("passport_application_step", Needs(IssueDocuments)),
-    ("list_alerts", Needs(ManageAlerts)),
-    ("add_alert", Needs(ManageAlerts)),
-    ("lift_alert", Needs(ManageAlerts)),
+    ("list_alerts", National(ManageAlerts)),
+    ("add_alert", National(ManageAlerts)),
+    ("lift_alert", National(ManageAlerts)),
     ("published_list", Session),
     ("verify", Session),
     ("sync_keys", Public),
@@ -78,11 +83,11 @@ const TABLE: &[(&str, Access)] = &[
     ("sync_acks", Device),
     ("sync_receipts_question", Device),
     ("sync_downlink", Device),
-    ("sync_devices", Needs(ManageOffices)),
-    ("sync_decide_device", Needs(ManageOffices)),
-    ("sync_quarantine", Needs(ManageOffices)),
-    ("sync_resolve_quarantine", Needs(ManageOffices)),
-    ("sync_offices", Needs(ViewMetrics)),
+    ("sync_devices", National(ManageOffices)),
+    ("sync_decide_device", National(ManageOffices)),
+    ("sync_quarantine", National(ManageOffices)),
+    ("sync_resolve_quarantine", National(ManageOffices)),
+    ("sync_offices", Office(ViewMetrics)),
     ("sync_outbox", Session),
     ("sync_receipts", Needs(ReadPerson)),
 ];
@@ -102,7 +107,8 @@ const ERRORS: &[(&str, &str, &str)] = &[
     (
         "403",
         "Forbidden",
-        "the role (or the device key) does not allow this (`forbidden`)",
+        "the role (or the device key) does not allow this (`forbidden`), or it is outside the \
+         officer's office (`outside_scope`)",
     ),
     (
         "404",
@@ -197,21 +203,32 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     .flatten()
 }
 
+/// The sentence naming a permission and the roles that hold it (the roles test reads it).
+fn held_by(p: Permission) -> String {
+    let roles: Vec<&str> = Role::ALL
+        .into_iter()
+        .filter(|r| r.allows(p))
+        .map(Role::as_str)
+        .collect();
+    format!(
+        "**Access:** permission `{p:?}`, held by the roles {}.",
+        roles.join(", ")
+    )
+}
+
 fn complete(op: &mut Operation, access: Access) {
     let who = match access {
         Public => "**Access:** public, no session.".to_owned(),
         Session => "**Access:** any session (every role).".to_owned(),
-        Needs(p) => {
-            let roles: Vec<&str> = Role::ALL
-                .into_iter()
-                .filter(|r| r.allows(p))
-                .map(Role::as_str)
-                .collect();
-            format!(
-                "**Access:** permission `{p:?}`, held by the roles {}.",
-                roles.join(", ")
-            )
-        }
+        Needs(p) => held_by(p),
+        Office(p) => format!(
+            "{} Officers of another office than the central act for their own office only.",
+            held_by(p)
+        ),
+        National(p) => format!(
+            "{} National work: officers of the central office only.",
+            held_by(p)
+        ),
         Device => "**Access:** office nodes, no session: an approved device key (named in \
                    `Sijil-Device-Key` or in the body, or through the upload it created) and the \
                    packets' signatures; see `docs/sync.md`."
@@ -226,10 +243,11 @@ fn complete(op: &mut Operation, access: Access) {
         op.security = Some(Vec::new());
     }
     let mut errors = vec!["500"];
-    if matches!(access, Session | Needs(_)) {
+    let needs = matches!(access, Needs(_) | Office(_) | National(_));
+    if needs || matches!(access, Session) {
         errors.push("401");
     }
-    if matches!(access, Needs(_) | Device) {
+    if needs || matches!(access, Device) {
         errors.push("403");
     }
     let has_path_params = op.parameters.iter().flatten().any(|p| match p {
