@@ -106,6 +106,20 @@ async fn an_office_with_no_link_takes_the_lists_from_a_file_carried_by_hand() {
         .as_str()
         .unwrap()
         .to_owned();
+    // The node must have heard the central's answer to its enrolment (it keeps the central's
+    // keys from it) before the link goes: its first call as an approved device shows that.
+    wait_for(
+        Duration::from_secs(60),
+        "the office's first call as an approved device",
+        || async {
+            pair.central_api
+                .get("/api/v1/sync/offices")
+                .await
+                .as_array()
+                .is_some_and(|offices| !offices.is_empty())
+        },
+    )
+    .await;
     // The link goes; from now on only a USB stick connects the two.
     pair.link
         .down
@@ -148,7 +162,12 @@ async fn an_office_with_no_link_takes_the_lists_from_a_file_carried_by_hand() {
         &sites.office,
         &["sync", "take-downlink", forged.to_str().unwrap()],
     );
-    assert!(!out.status.success(), "a forged file is refused");
+    assert!(!out.status.success(), "a forged file is refused: {out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !said.contains("not enrolled"),
+        "refused for its forgery: {said}"
+    );
 
     let out = sijil(
         &sites.office,
