@@ -157,6 +157,9 @@ pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
     ) -> StoreResult<Vec<ReviewSummary>>;
     /// One review item with its record and candidates; audited as a read of every person in it.
     async fn review_item(&self, id: Uuid, actor: &Actor) -> StoreResult<ReviewItem>;
+    /// How many review items are open, only those opened by `office`'s captures when given.
+    /// Not a read of any person, so not audited.
+    async fn open_review_count(&self, office: Option<&OfficeCode>) -> StoreResult<i64>;
     /// The office whose capture opened a review item (to check an adjudicator's scope before
     /// anything is read); reads no person, so not audited.
     async fn review_office(&self, id: Uuid) -> StoreResult<OfficeCode>;

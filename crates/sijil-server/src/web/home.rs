@@ -43,6 +43,12 @@ pub(super) async fn home_page<S: Store>(
     // "Today" is the UTC day; offices are all in one time zone, and the figure is indicative.
     let midnight = OffsetDateTime::now_utc().replace_time(Time::MIDNIGHT);
     let today = state.store.records_stored_since(midnight).await?;
+    // An officer of another office than the central sees their own office's queue and links.
+    let scope = user.scope();
+    let open_reviews = match scope.office() {
+        None => stats.open_reviews,
+        Some(own) => state.store.open_review_count(Some(own)).await?,
+    };
     html(&HomePage {
         ctx: user.ctx(),
         today,
@@ -50,8 +56,8 @@ pub(super) async fn home_page<S: Store>(
         records: stats.source_records,
         events: stats.events,
         users: stats.users,
-        open_reviews: stats.open_reviews,
-        sync: sync_summary(state).await?,
+        open_reviews,
+        sync: sync_summary(state, &scope).await?,
         nn,
         nn_error,
     })
@@ -61,6 +67,8 @@ pub(super) async fn home_page<S: Store>(
 /// awaiting approval and each office's last contact; at an office node, what waits to be sent.
 struct SyncSummary {
     central: bool,
+    /// Whether the reader acts nationally (sees quarantine and device requests).
+    national: bool,
     quarantined: usize,
     requested: usize,
     /// (office, last contact, packets waiting there as last reported), latest contact first.
@@ -70,12 +78,16 @@ struct SyncSummary {
     waiting_bytes: i64,
 }
 
-async fn sync_summary<S: Store>(state: &AppState<S>) -> Result<Option<SyncSummary>, WebError> {
+async fn sync_summary<S: Store>(
+    state: &AppState<S>,
+    scope: &sijil_core::Scope,
+) -> Result<Option<SyncSummary>, WebError> {
     let Some(ctx) = state.sync() else {
         return Ok(None);
     };
     let mut summary = SyncSummary {
         central: ctx.central().is_some(),
+        national: scope.is_national(),
         quarantined: 0,
         requested: 0,
         offices: Vec::new(),
@@ -89,15 +101,18 @@ async fn sync_summary<S: Store>(state: &AppState<S>) -> Result<Option<SyncSummar
         summary.sent = counts.sent;
         summary.waiting_bytes = counts.pending_bytes;
     } else {
-        summary.quarantined = ctx.store.quarantined(false, 1000).await?.len();
-        summary.requested = ctx
-            .store
-            .devices()
-            .await?
-            .iter()
-            .filter(|d| d.status == sijil_store::DeviceStatus::Requested)
-            .count();
+        if scope.is_national() {
+            summary.quarantined = ctx.store.quarantined(false, 1000).await?.len();
+            summary.requested = ctx
+                .store
+                .devices()
+                .await?
+                .iter()
+                .filter(|d| d.status == sijil_store::DeviceStatus::Requested)
+                .count();
+        }
         let mut contacts = ctx.store.contacts().await?;
+        contacts.retain(|c| scope.office().is_none_or(|own| own.as_str() == c.office));
         contacts.sort_by_key(|c| std::cmp::Reverse(c.last_contact));
         summary.offices = contacts
             .into_iter()

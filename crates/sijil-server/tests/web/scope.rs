@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{csrf_of, spawn_app};
+use crate::helpers::{csrf_of, person_form, register, spawn_app};
 
 #[tokio::test]
 async fn an_administrator_of_an_office_sees_and_manages_its_users_only() {
@@ -70,4 +70,60 @@ async fn an_administrator_of_an_office_sees_and_manages_its_users_only() {
     }
     let r = homs.post("/admin/offices", &office).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_adjudicator_of_an_office_sees_its_own_queue_on_the_home_page() {
+    let app = spawn_app().await;
+    let mut admin = app.admin().await;
+    let csrf = csrf_of(&admin.page("/admin/offices").await);
+    let office = [
+        ("csrf", csrf.as_str()),
+        ("code", "HMS-01"),
+        ("name_ar", "حمص"),
+        ("name_en", "Homs"),
+        ("governorate", "05"),
+        ("secretariat", "01"),
+    ];
+    assert_eq!(
+        admin.post("/admin/offices", &office).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // Two people with one national number, registered at the central: one review item there.
+    let mut clerk = app.user_with_role("clerk.central", "clerk").await;
+    let number = sijil_core::NationalNumber::from_parts(4, 1, 702).unwrap();
+    for (first, sex, born) in [("هند", "F", "1985-02-03"), ("وائل", "M", "1961")] {
+        let mut form = person_form(first);
+        for (name, value) in form.iter_mut() {
+            match *name {
+                "sex" => *value = sex.into(),
+                "birth_date" => *value = born.into(),
+                "national_number" => *value = number.as_str().into(),
+                _ => {}
+            }
+        }
+        let r = register(&mut clerk, &form).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let mut central_judge = app.user_with_role("judge.central", "adjudicator").await;
+    let mut homs_judge = app.user_at("judge.homs", "adjudicator", "HMS-01").await;
+    assert_eq!(open_reviews(&central_judge.page("/").await), 1);
+    assert_eq!(open_reviews(&homs_judge.page("/").await), 0);
+    assert!(!homs_judge.page("/review").await.contains("href=\"/review/"));
+    assert!(
+        central_judge
+            .page("/review")
+            .await
+            .contains("href=\"/review/")
+    );
+}
+
+/// The open review items the home page counts: the figure just before its link to the queue.
+fn open_reviews(home: &str) -> i64 {
+    let before = &home[..home
+        .find("class=\"button\" href=\"/review\">")
+        .expect("the queue's link")];
+    let at = before.rfind("class=\"num\">").expect("a count") + "class=\"num\">".len();
+    let figure = &before[at..];
+    figure[..figure.find('<').unwrap()].trim().parse().unwrap()
 }

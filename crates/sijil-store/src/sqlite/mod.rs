@@ -278,6 +278,9 @@ impl Store for SqliteStore {
     async fn review_item(&self, id: Uuid, actor: &Actor) -> StoreResult<ReviewItem> {
         review::review_item(self, id, actor).await
     }
+    async fn open_review_count(&self, office: Option<&sijil_core::OfficeCode>) -> StoreResult<i64> {
+        review::open_count(self, office).await
+    }
     async fn review_office(&self, id: Uuid) -> StoreResult<sijil_core::OfficeCode> {
         review::review_office(self, id).await
     }

@@ -104,6 +104,22 @@ pub(super) async fn review_queue(
     Ok(items)
 }
 
+/// Open review items, of one office's captures when given; reads no person, so not audited.
+pub(super) async fn open_count(
+    s: &SqliteStore,
+    office: Option<&sijil_core::OfficeCode>,
+) -> StoreResult<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM review_items i JOIN source_records r ON r.seq = i.record_seq
+         WHERE i.settled_by IS NULL AND (? IS NULL OR r.office_code = ?)",
+    )
+    .bind(office.map(|o| o.as_str()))
+    .bind(office.map(|o| o.as_str()))
+    .fetch_one(&s.reader)
+    .await
+    .map_err(db)
+}
+
 /// The office whose capture opened a review item; reads no person, so not audited.
 pub(super) async fn review_office(
     s: &SqliteStore,
