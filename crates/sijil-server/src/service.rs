@@ -179,21 +179,8 @@ pub(crate) async fn create_user<S: Store>(
             }
         }),
     );
-    let chars = input.password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        c.push(
-            "password",
-            Problem::TooShort {
-                min: MIN_PASSWORD_CHARS,
-            },
-        );
-    } else if chars > MAX_PASSWORD_CHARS {
-        c.push(
-            "password",
-            Problem::TooLong {
-                max: MAX_PASSWORD_CHARS,
-            },
-        );
+    if let Some(problem) = password_problem(&input.password) {
+        c.push("password", problem);
     }
     let (username, display_name, role, office) = c.finish(|| {
         let checked = "checked above";
@@ -204,11 +191,7 @@ pub(crate) async fn create_user<S: Store>(
             office.expect(checked),
         )
     })?;
-    let password = input.password;
-    let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| StoreError::Database(Box::new(e)))?
-        .map_err(|e| StoreError::Database(e.into()))?;
+    let password_hash = hash_off_workers(input.password).await?;
     let new = sijil_store::NewUser {
         username,
         display_name,
@@ -222,4 +205,90 @@ pub(crate) async fn create_user<S: Store>(
         }
         other => other,
     }
+}
+
+/// What is wrong with a new password, if anything: its length (a passphrase is welcome).
+fn password_problem(password: &str) -> Option<sijil_core::Problem> {
+    use sijil_core::Problem;
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        Some(Problem::TooShort {
+            min: MIN_PASSWORD_CHARS,
+        })
+    } else if chars > MAX_PASSWORD_CHARS {
+        Some(Problem::TooLong {
+            max: MAX_PASSWORD_CHARS,
+        })
+    } else {
+        None
+    }
+}
+
+/// Argon2id takes tens of milliseconds of one processor: never on the async workers.
+async fn hash_off_workers(password: String) -> StoreResult<String> {
+    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| StoreError::Database(Box::new(e)))?
+        .map_err(|e| StoreError::Database(e.into()))
+}
+
+/// The user `username`, if `manager` may change them: an administrator, of the user's office
+/// or of the central, and not changing their own account (another administrator does that,
+/// so nobody locks themselves out or raises their own role).
+pub(crate) async fn user_to_manage<S: Store>(
+    state: &AppState<S>,
+    manager: &sijil_store::User,
+    username: &str,
+) -> Result<sijil_store::User, crate::AppError> {
+    use crate::AppError;
+    if !manager.role.allows(sijil_core::Permission::ManageUsers) {
+        return Err(AppError::Forbidden);
+    }
+    let target = state.store.user_by_name(username).await?;
+    if !sijil_core::Scope::of(&manager.office).covers(&target.office) {
+        return Err(AppError::OutsideScope);
+    }
+    if target.id == manager.id {
+        return Err(AppError::Conflict(
+            "an administrator's own account is changed by another administrator".into(),
+        ));
+    }
+    Ok(target)
+}
+
+/// Changes `target`'s role (a role's name, checked) or whether they may log in; every session
+/// of theirs ends.
+pub(crate) async fn change_user<S: Store>(
+    state: &AppState<S>,
+    actor: &Actor,
+    target: &sijil_store::User,
+    role: Option<&str>,
+    active: Option<bool>,
+) -> StoreResult<sijil_store::User> {
+    let role = role
+        .map(sijil_core::Role::parse)
+        .transpose()
+        .map_err(|p| sijil_core::ValidationErrors::single("role", p))?;
+    let change = sijil_store::UserChange { role, active };
+    state
+        .store
+        .change_user(target.username.as_str(), change, actor)
+        .await
+}
+
+/// Gives `target` a new password (checked, then hashed); every session of theirs ends.
+pub(crate) async fn reset_password<S: Store>(
+    state: &AppState<S>,
+    actor: &Actor,
+    target: &sijil_store::User,
+    password: String,
+) -> StoreResult<()> {
+    if let Some(problem) = password_problem(&password) {
+        return Err(sijil_core::ValidationErrors::single("password", problem).into());
+    }
+    let hash = hash_off_workers(password).await?;
+    state
+        .store
+        .set_password(target.username.as_str(), &hash, actor)
+        .await
 }

@@ -71,6 +71,14 @@ pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
     async fn session_user(&self, token_hash: &str, idle: std::time::Duration) -> StoreResult<User>;
     /// Ends a session; audited as a logout.
     async fn delete_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()>;
+    /// Changes a user's role or whether they may log in, ending all their sessions when
+    /// anything changed; audited with the values before and after.
+    async fn change_user(
+        &self,
+        username: &str,
+        change: UserChange,
+        actor: &Actor,
+    ) -> StoreResult<User>;
     /// Replaces a user's password hash and ends all their sessions; audited.
     async fn set_password(
         &self,

@@ -54,6 +54,15 @@ pub struct Office {
     pub created_at: OffsetDateTime,
 }
 
+/// What an administrator changes of a user; `None` keeps the value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserChange {
+    /// A new role.
+    pub role: Option<Role>,
+    /// Whether the user may log in.
+    pub active: Option<bool>,
+}
+
 /// A user to create. The password arrives already hashed: the store never sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUser {

@@ -246,6 +246,14 @@ users-new = مستخدم جديد
 users-username-hint = أحرف لاتينية صغيرة وأرقام و . _ -
 users-password-hint = 12 محرفاً على الأقل؛ سلّمها للمستخدم يداً بيد.
 users-create = إنشاء المستخدم
+user-title = الموظف
+user-access = الدور والصلاحية
+user-sessions-end = الحفظ يُنهي كل جلسات هذا الموظف، فيسري التغيير من طلبه التالي.
+user-save = حفظ
+user-password = كلمة مرور جديدة
+user-password-set = تعيين كلمة المرور
+user-back = العودة إلى المستخدمين
+users-changed = حُفظ التغيير وانتهت جلسات الموظف.
 
 offices-title = المكاتب
 offices-new = مكتب جديد

@@ -241,6 +241,14 @@ users-new = New user
 users-username-hint = Lowercase Latin letters, digits and . _ -
 users-password-hint = At least 12 characters; hand it to the user in person.
 users-create = Create the user
+user-title = Officer
+user-access = Role and access
+user-sessions-end = Saving ends every session of this officer: the change holds from their next request.
+user-save = Save
+user-password = New password
+user-password-set = Set the password
+user-back = Back to the users
+users-changed = The change is saved and the officer's sessions have ended.
 
 offices-title = Offices
 offices-new = New office

@@ -1,6 +1,10 @@
 //! Users and offices, for administrators.
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
 use serde::Deserialize;
 use sijil_core::{
     OfficeCode, Permission,
@@ -46,6 +50,53 @@ pub(super) async fn create_user<S: Store>(
     };
     let created = service::create_user(&state, &user.user.actor(), input).await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ChangeUser {
+    /// A new role: `administrator`, `clerk`, `adjudicator` or `auditor`.
+    role: Option<String>,
+    /// Whether the user may log in.
+    active: Option<bool>,
+}
+
+/// `PATCH /api/v1/users/{username}`
+pub(super) async fn change_user<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(username): Path<String>,
+    ApiJson(req): ApiJson<ChangeUser>,
+) -> Result<Json<User>, AppError> {
+    let target = service::user_to_manage(&state, &user.user, &username).await?;
+    let changed = service::change_user(
+        &state,
+        &user.user.actor(),
+        &target,
+        req.role.as_deref(),
+        req.active,
+    )
+    .await?;
+    Ok(Json(changed))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct NewPassword {
+    /// At least 12 characters.
+    password: String,
+}
+
+/// `POST /api/v1/users/{username}/password`
+pub(super) async fn reset_password<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(username): Path<String>,
+    ApiJson(req): ApiJson<NewPassword>,
+) -> Result<StatusCode, AppError> {
+    let target = service::user_to_manage(&state, &user.user, &username).await?;
+    service::reset_password(&state, &user.user.actor(), &target, req.password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub(super) async fn offices<S: Store>(

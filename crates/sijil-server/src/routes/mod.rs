@@ -19,7 +19,7 @@ mod sync_admin;
 
 use axum::{
     Router,
-    routing::{MethodRouter, get, head, post},
+    routing::{MethodRouter, get, head, patch, post},
 };
 use sijil_store::Store;
 
@@ -96,6 +96,11 @@ pub(crate) fn api_routes<S: Store>() -> ApiRoutes<S> {
         .route(
             "/api/v1/users",
             get(admin::users::<S>).post(admin::create_user::<S>),
+        )
+        .route("/api/v1/users/{username}", patch(admin::change_user::<S>))
+        .route(
+            "/api/v1/users/{username}/password",
+            post(admin::reset_password::<S>),
         )
         .route(
             "/api/v1/offices",

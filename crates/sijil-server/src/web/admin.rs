@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::{
-    extract::State,
+    extract::{Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -30,6 +30,8 @@ struct UsersPage {
     values: FormData,
     errors: Errors,
     notice: String,
+    /// Back from a user's page with a change saved.
+    changed: bool,
 }
 
 #[derive(Template)]
@@ -53,6 +55,14 @@ impl UsersPage {
 
     fn same(&self, a: &str, b: &str) -> bool {
         a == b
+    }
+
+    /// Whether the reader may open this user's page: not their own account.
+    fn manageable(&self, u: &User) -> bool {
+        self.ctx
+            .user
+            .as_ref()
+            .is_none_or(|me| me.username != u.username.as_str())
     }
 }
 
@@ -94,15 +104,17 @@ async fn users_page<S: Store>(
         values,
         errors,
         notice,
+        changed: false,
     })
 }
 
 pub(super) async fn users<S: Store>(
     State(state): State<AppState<S>>,
     user: WebUser,
+    Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     user.require(Permission::ManageUsers)?;
-    let page = users_page(
+    let mut page = users_page(
         &state,
         &user,
         FormData::empty(),
@@ -110,6 +122,7 @@ pub(super) async fn users<S: Store>(
         String::new(),
     )
     .await?;
+    page.changed = q.get("changed").is_some_and(|v| v == "1");
     html(&page)
 }
 

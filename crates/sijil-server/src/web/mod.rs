@@ -13,6 +13,7 @@
 //!   domain's own Arabic and English texts.
 
 mod admin;
+mod admin_user;
 mod alerts;
 mod assets;
 mod audit;
@@ -103,6 +104,14 @@ pub fn router<S: Store>() -> Router<AppState<S>> {
         .route(
             "/admin/users",
             get(admin::users::<S>).post(admin::create_user::<S>),
+        )
+        .route(
+            "/admin/users/{username}",
+            get(admin_user::show::<S>).post(admin_user::change::<S>),
+        )
+        .route(
+            "/admin/users/{username}/password",
+            post(admin_user::password::<S>),
         )
         .route(
             "/admin/offices",

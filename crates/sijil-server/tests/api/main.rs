@@ -20,3 +20,4 @@ mod records;
 mod resolution;
 mod roles;
 mod scope;
+mod users;

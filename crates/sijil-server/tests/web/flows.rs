@@ -449,6 +449,7 @@ async fn every_field_on_every_page_has_a_label() {
         clerk.page(&link).await,
         auditor.page("/audit").await,
         admin.page("/admin/users").await,
+        admin.page("/admin/users/auditor.one").await,
         admin.page("/admin/offices").await,
         clerk.page("/search?names=Samer").await,
         queue.clone(),

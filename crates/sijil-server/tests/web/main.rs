@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod admin_users;
 mod browser;
 mod card_image;
 mod documents;

@@ -202,6 +202,58 @@ pub(super) async fn session_user(
     rows::user(&row)
 }
 
+pub(super) async fn change_user(
+    s: &SqliteStore,
+    username: &str,
+    change: crate::UserChange,
+    actor: &Actor,
+) -> StoreResult<User> {
+    let mut tx = s.begin().await?;
+    let row = sqlx::query("SELECT * FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("user"))?;
+    let before = rows::user(&row)?;
+    let role = change.role.unwrap_or(before.role);
+    let active = change.active.unwrap_or(before.active);
+    if role == before.role && active == before.active {
+        tx.rollback().await.map_err(db)?;
+        return Ok(before);
+    }
+    let id = before.id.to_string();
+    sqlx::query("UPDATE users SET role = ?, active = ? WHERE id = ?")
+        .bind(role.as_str())
+        .bind(active)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    // The change holds from the next request: no session keeps what was taken away.
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+    let detail = json!({
+        "role": { "from": before.role.as_str(), "to": role.as_str() },
+        "active": { "from": before.active, "to": active },
+        "sessions_ended": ended,
+    });
+    commit_audited(
+        tx,
+        entry(actor, "user.changed", format!("user:{id}"), detail),
+    )
+    .await?;
+    Ok(User {
+        role,
+        active,
+        ..before
+    })
+}
+
 pub(super) async fn set_password(
     s: &SqliteStore,
     username: &str,

@@ -187,6 +187,14 @@ impl Store for SqliteStore {
     async fn session_user(&self, token_hash: &str, idle: std::time::Duration) -> StoreResult<User> {
         access::session_user(self, token_hash, idle).await
     }
+    async fn change_user(
+        &self,
+        username: &str,
+        change: crate::UserChange,
+        actor: &Actor,
+    ) -> StoreResult<User> {
+        access::change_user(self, username, change, actor).await
+    }
     async fn set_password(
         &self,
         username: &str,

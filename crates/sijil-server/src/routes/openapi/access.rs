@@ -55,6 +55,8 @@ const TABLE: &[(&str, Access)] = &[
     ("register_members", Needs(ReadPerson)),
     ("list_users", Office(ManageUsers)),
     ("create_user", Office(ManageUsers)),
+    ("change_user", Office(ManageUsers)),
+    ("reset_password", Office(ManageUsers)),
     ("list_offices", Session),
     ("create_office", National(ManageOffices)),
     ("stats", Session),

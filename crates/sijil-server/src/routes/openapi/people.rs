@@ -40,6 +40,8 @@ use crate::{
     register_members,
     list_users,
     create_user,
+    change_user,
+    reset_password,
     list_offices,
     create_office,
     stats,
@@ -184,6 +186,22 @@ fn list_users() {}
     request_body = admin::CreateUser,
     responses((status = 201, description = "the user", body = User)))]
 fn create_user() {}
+
+#[utoipa::path(patch, path = "/api/v1/users/{username}", tag = "administration", operation_id = "change_user",
+    summary = "Change an officer's role, or whether they may log in",
+    description = "Every session of theirs ends. Audited as `user.changed` with the values before and after. An administrator's own account is changed by another administrator (`409`).",
+    params(("username" = String, Path, description = "the officer's login name")),
+    request_body = admin::ChangeUser,
+    responses((status = 200, description = "the user as changed", body = User)))]
+fn change_user() {}
+
+#[utoipa::path(post, path = "/api/v1/users/{username}/password", tag = "administration", operation_id = "reset_password",
+    summary = "Give an officer a new password",
+    description = "Every session of theirs ends. Audited as `user.password_set`; the password is never stored or logged.",
+    params(("username" = String, Path, description = "the officer's login name")),
+    request_body = admin::NewPassword,
+    responses((status = 204, description = "the password is set")))]
+fn reset_password() {}
 
 #[utoipa::path(get, path = "/api/v1/offices", tag = "administration", operation_id = "list_offices",
     summary = "Offices",
