@@ -91,7 +91,7 @@ impl<S: Store> AppState<S> {
         Self {
             store,
             resolver,
-            limiters: Arc::new(limits::Limiters::new(config.rate_limits)),
+            limiters: Arc::new(limits::Limiters::new(config.rate_limits.clone())),
             config: Arc::new(config),
             lockout: Arc::default(),
             metrics: middleware::metrics_handle(),

@@ -29,12 +29,15 @@ use uuid::Uuid;
 use crate::{AppError, AppState};
 
 /// Ceilings per minute; `0` turns a limit off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
     /// Person reads and searches by one officer.
     pub person_reads_per_minute: u32,
     /// Login and enrolment attempts from one address.
     pub logins_per_minute: u32,
+    /// Reverse proxies in front of this server, whose `X-Forwarded-For` names the client.
+    /// Empty (the default): the header is ignored, since anyone can write it.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for RateLimits {
@@ -42,14 +45,41 @@ impl Default for RateLimits {
         Self {
             person_reads_per_minute: 300,
             logins_per_minute: 30,
+            trusted_proxies: Vec::new(),
         }
     }
+}
+
+/// The client's address: the peer's, unless the peer is a trusted proxy; then the nearest
+/// address in `X-Forwarded-For` (read from the right, each proxy appending the address it saw)
+/// that is not itself a trusted proxy. Addresses further left were written by the client and
+/// prove nothing; a header that does not parse leaves the peer's address.
+pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut hops = forwarded_for
+        .iter()
+        .rev()
+        .flat_map(|value| value.rsplit(','))
+        .map(|hop| hop.trim().parse::<IpAddr>());
+    let mut client = peer;
+    for hop in hops.by_ref() {
+        match hop {
+            Ok(ip) if trusted.contains(&ip) => client = ip,
+            Ok(ip) => return ip,
+            Err(_) => return client,
+        }
+    }
+    client
 }
 
 /// The limiters of one server.
 pub(crate) struct Limiters {
     reads: Option<DefaultKeyedRateLimiter<Uuid>>,
     logins: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Proxies whose `X-Forwarded-For` is believed ([`client_ip`]).
+    trusted_proxies: Vec<IpAddr>,
     /// When each officer's last refusal was audited.
     audited: Mutex<HashMap<Uuid, Instant>>,
 }
@@ -65,6 +95,7 @@ impl Limiters {
         Self {
             reads: quota(limits.person_reads_per_minute).map(RateLimiter::keyed),
             logins: quota(limits.logins_per_minute).map(RateLimiter::keyed),
+            trusted_proxies: limits.trusted_proxies,
             audited: Mutex::new(HashMap::new()),
         }
     }
@@ -173,7 +204,14 @@ pub(crate) async fn guard_logins<S: Store>(
         .extensions()
         .get::<ConnectInfo<PeerAddr>>()
         .map(|c| c.0.0.ip());
-    if let (true, Some(ip)) = (attempt, peer)
+    let forwarded: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let client = peer.map(|ip| client_ip(ip, &forwarded, &state.limiters.trusted_proxies));
+    if let (true, Some(ip)) = (attempt, client)
         && let Err(wait) = state.limiters.take_login(ip)
     {
         metrics::counter!("sijil_rate_limited_total", "what" => "logins").increment(1);
@@ -181,4 +219,39 @@ pub(crate) async fn guard_logins<S: Store>(
         return AppError::RateLimited(retry_secs(wait)).into_response();
     }
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_forwarded_header_counts_only_from_a_trusted_proxy() {
+        let proxy = ip("10.0.0.5");
+        let client = ip("203.0.113.7");
+        // No proxy trusted: the header is the client's own words.
+        assert_eq!(client_ip(proxy, &["198.51.100.1"], &[]), proxy);
+        // Trusted: the address the proxy saw, not what the client wrote before it.
+        let trusted = [proxy, ip("10.0.0.6")];
+        assert_eq!(
+            client_ip(proxy, &["198.51.100.1, 203.0.113.7"], &trusted),
+            client
+        );
+        // Two proxies in a row, and the header split over two lines.
+        assert_eq!(
+            client_ip(proxy, &["198.51.100.1", "203.0.113.7, 10.0.0.6"], &trusted),
+            client
+        );
+        // Nothing but proxies, no header, or junk: the nearest address known.
+        assert_eq!(client_ip(proxy, &["10.0.0.6"], &trusted), ip("10.0.0.6"));
+        assert_eq!(client_ip(proxy, &[], &trusted), proxy);
+        assert_eq!(client_ip(proxy, &["not an address"], &trusted), proxy);
+        // A client not behind the proxy cannot claim another address.
+        assert_eq!(client_ip(client, &["198.51.100.1"], &trusted), client);
+    }
 }

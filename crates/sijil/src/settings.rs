@@ -30,6 +30,8 @@ pub struct LimitSettings {
     pub person_reads_per_minute: u32,
     /// Login and enrolment attempts from one address.
     pub logins_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the login limit).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for LimitSettings {
@@ -38,6 +40,7 @@ impl Default for LimitSettings {
         Self {
             person_reads_per_minute: d.person_reads_per_minute,
             logins_per_minute: d.logins_per_minute,
+            trusted_proxies: d.trusted_proxies,
         }
     }
 }
@@ -143,6 +146,15 @@ impl Settings {
                 "LIMITS__LOGINS_PER_MINUTE" => {
                     self.limits.logins_per_minute = value.parse().with_context(parse_err)?
                 }
+                "LIMITS__TRUSTED_PROXIES" => {
+                    self.limits.trusted_proxies = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::parse)
+                        .collect::<Result<_, _>>()
+                        .with_context(parse_err)?
+                }
                 "SAMPLE__PEOPLE" => self.sample.people = value.parse().with_context(parse_err)?,
                 "SAMPLE__SEED" => self.sample.seed = value.parse().with_context(parse_err)?,
                 _ => {}
@@ -161,6 +173,7 @@ impl Settings {
             rate_limits: sijil_server::limits::RateLimits {
                 person_reads_per_minute: self.limits.person_reads_per_minute,
                 logins_per_minute: self.limits.logins_per_minute,
+                trusted_proxies: self.limits.trusted_proxies.clone(),
             },
             ..Default::default()
         }
@@ -196,6 +209,31 @@ mod tests {
         s.apply_env([("SIJIL_SERVER__SECURE_COOKIES".to_owned(), "true".to_owned())].into_iter())
             .unwrap();
         assert!(s.server_config().secure_cookies);
+        s.apply_env(
+            [(
+                "SIJIL_LIMITS__TRUSTED_PROXIES".to_owned(),
+                "10.0.0.5, 10.0.0.6".to_owned(),
+            )]
+            .into_iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            s.server_config().rate_limits.trusted_proxies,
+            [
+                "10.0.0.5".parse::<std::net::IpAddr>().unwrap(),
+                "10.0.0.6".parse().unwrap()
+            ]
+        );
+        assert!(
+            s.apply_env(
+                [(
+                    "SIJIL_LIMITS__TRUSTED_PROXIES".to_owned(),
+                    "proxy".to_owned()
+                )]
+                .into_iter()
+            )
+            .is_err()
+        );
         s.apply_env(
             [(
                 "SIJIL_SERVER__TLS_CERT".to_owned(),

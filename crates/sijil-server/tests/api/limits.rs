@@ -13,6 +13,7 @@ async fn reading_persons_faster_than_the_ceiling_is_refused_and_audited_once() {
         rate_limits: RateLimits {
             person_reads_per_minute: 5,
             logins_per_minute: 0,
+            ..RateLimits::default()
         },
         ..ServerConfig::default()
     };
@@ -83,6 +84,7 @@ async fn login_attempts_from_one_address_are_limited_whatever_the_username() {
         rate_limits: RateLimits {
             person_reads_per_minute: 0,
             logins_per_minute: 4,
+            ..RateLimits::default()
         },
         ..ServerConfig::default()
     };
@@ -102,4 +104,60 @@ async fn login_attempts_from_one_address_are_limited_whatever_the_username() {
         "password spraying from one address stops here"
     );
     assert!(r.headers().contains_key("retry-after"));
+}
+
+/// Logs in as nobody in particular, as forwarded by a proxy for `client`.
+async fn attempt_from(app: &crate::helpers::TestApp, client: &str) -> u16 {
+    app.client
+        .post(app.url("/api/v1/auth/login"))
+        .header("x-forwarded-for", client)
+        .json(&serde_json::json!({ "username": "nobody", "password": "guess" }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_login_limit() {
+    let limits = RateLimits {
+        person_reads_per_minute: 0,
+        logins_per_minute: 2,
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+    };
+    let (app, _) = spawn_configured(
+        false,
+        ServerConfig {
+            rate_limits: limits,
+            ..ServerConfig::default()
+        },
+    )
+    .await;
+    // What a client writes before the proxy's own entry proves nothing.
+    assert_eq!(attempt_from(&app, "198.51.100.9, 203.0.113.1").await, 401);
+    assert_eq!(attempt_from(&app, "198.51.100.8, 203.0.113.1").await, 401);
+    assert_eq!(attempt_from(&app, "203.0.113.1").await, 429);
+    // Another client behind the same proxy still may.
+    assert_eq!(attempt_from(&app, "203.0.113.2").await, 401);
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_a_forged_header_does_not_escape_the_limit() {
+    let limits = RateLimits {
+        person_reads_per_minute: 0,
+        logins_per_minute: 2,
+        ..RateLimits::default()
+    };
+    let (app, _) = spawn_configured(
+        false,
+        ServerConfig {
+            rate_limits: limits,
+            ..ServerConfig::default()
+        },
+    )
+    .await;
+    assert_eq!(attempt_from(&app, "203.0.113.1").await, 401);
+    assert_eq!(attempt_from(&app, "203.0.113.2").await, 401);
+    assert_eq!(attempt_from(&app, "203.0.113.3").await, 429);
 }
