@@ -272,6 +272,8 @@ pub struct PassportApplication {
     pub person_id: Uuid,
     /// The officer who took the application.
     pub applied_by: String,
+    /// The office where it was taken: its officers (or the central's) take the next steps.
+    pub office: sijil_core::OfficeCode,
     /// Steps, oldest first (never empty).
     pub steps: Vec<StepEntry>,
 }

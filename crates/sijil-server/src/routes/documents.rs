@@ -192,6 +192,9 @@ pub(super) async fn application_step<S: Store>(
 ) -> Result<Response, AppError> {
     user.require(Permission::IssueDocuments)?;
     let app = id(&app, "passport application")?;
+    // The office that took an application (or the central) checks, approves and issues it.
+    let office = state.store.passport_application(app).await?.office;
+    user.require_for(Permission::IssueDocuments, &office)?;
     let input: NoteInput = if body.is_empty() {
         NoteInput::default()
     } else {

@@ -492,6 +492,9 @@ pub(super) async fn passport_step<S: Store>(
     user.check_csrf(form.csrf())?;
     user.require(Permission::IssueDocuments)?;
     let id = parse_id(&id)?;
+    // The office that took an application (or the central) checks, approves and issues it.
+    let office = state.store.passport_application(id).await?.office;
+    user.require_for(Permission::IssueDocuments, &office)?;
     let actor = user.user.actor();
     let store = &state.store;
     let note = Some(form.string("note")).filter(|n| !n.trim().is_empty());

@@ -278,3 +278,50 @@ async fn an_auditor_of_an_office_reads_its_own_trail() {
             .any(|e| e["actor"] == "clerk.central")
     );
 }
+
+#[tokio::test]
+async fn another_office_cannot_approve_a_passport_application() {
+    let app = with_homs().await;
+    let taker = app.user_with_role("clerk.central", "clerk").await;
+    let homs = app.user_at("clerk.homs", "clerk", "HMS-01").await;
+    let reg: Value = app
+        .register(&taker, person("سامر", "M", "1990-04-12"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            "/api/v1/passport-applications",
+            &homs,
+            &json!({ "person_id": reg["person_id"] }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "an application may be taken at any office");
+    let taken_at_homs: Value = r.json().await.unwrap();
+    assert_eq!(taken_at_homs["office"], "HMS-01");
+    let r = app
+        .post(
+            "/api/v1/passport-applications",
+            &taker,
+            &json!({ "person_id": reg["person_id"] }),
+        )
+        .await;
+    let taken_centrally: Value = r.json().await.unwrap();
+    let step = |id: &Value, step: &str| {
+        format!(
+            "/api/v1/passport-applications/{}/{step}",
+            id["id"].as_str().unwrap()
+        )
+    };
+    let r = app
+        .post(&step(&taken_centrally, "check"), &homs, &json!({}))
+        .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(error_code(r).await, "outside_scope");
+    // The central's officers may take the next step of Homs's application.
+    let r = app
+        .post(&step(&taken_at_homs, "check"), &taker, &json!({}))
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+}

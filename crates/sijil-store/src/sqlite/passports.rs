@@ -51,6 +51,7 @@ async fn load(conn: &mut SqliteConnection, id: Uuid) -> StoreResult<PassportAppl
         id,
         person_id: uuid(&row.try_get::<String, _>("person_id").map_err(db)?)?,
         applied_by: row.try_get("applied_by").map_err(db)?,
+        office: super::rows::office_code(&row.try_get::<String, _>("office_code").map_err(db)?)?,
         steps,
     })
 }

@@ -71,7 +71,7 @@ const TABLE: &[(&str, Access)] = &[
     ("list_passport_applications", Needs(ReadPerson)),
     ("apply_for_passport", Needs(IssueDocuments)),
     ("get_passport_application", Needs(ReadPerson)),
-    ("passport_application_step", Needs(IssueDocuments)),
+    ("passport_application_step", Office(IssueDocuments)),
     ("list_alerts", National(ManageAlerts)),
     ("add_alert", National(ManageAlerts)),
     ("lift_alert", National(ManageAlerts)),
