@@ -449,7 +449,8 @@ pub(super) async fn passport<S: Store>(
             )
         })
         .collect();
-    let can = user.user.role.allows(Permission::IssueDocuments);
+    // Its next steps are for the office that took it, or the central.
+    let can = user.user.role.allows(Permission::IssueDocuments) && user.scope().covers(&app.office);
     let actions: Vec<(&'static str, String)> = match app.step() {
         ApplicationStep::Applied => vec!["check", "refuse"],
         ApplicationStep::Held => vec!["check", "approve", "refuse"],
