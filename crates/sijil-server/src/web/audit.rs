@@ -44,6 +44,9 @@ pub(super) const ACTIONS: [&str; 21] = [
 pub(super) struct Filter {
     #[serde(default)]
     officer: String,
+    /// An office's code (the central's auditors choose; others read their own office).
+    #[serde(default)]
+    office: String,
     #[serde(default)]
     person: String,
     #[serde(default)]
@@ -110,6 +113,8 @@ struct AuditPage {
     verification: AuditVerification,
     older: String,
     bad_person: bool,
+    /// The offices to filter by; empty for an auditor of one office.
+    offices: Vec<String>,
 }
 
 /// `YYYY-MM-DD` → the RFC 3339 start of that day (the stored times are UTC text).
@@ -161,7 +166,10 @@ pub(super) async fn page<S: Store>(
     let query = AuditQuery {
         actor: Some(f.officer.trim().to_owned()).filter(|s| !s.is_empty()),
         // An auditor of another office than the central reads their own office's trail.
-        office: user.scope().office().map(ToString::to_string),
+        office: match user.scope().office() {
+            Some(own) => Some(own.to_string()),
+            None => Some(f.office.trim().to_owned()).filter(|s| !s.is_empty()),
+        },
         subject,
         action: Some(f.action.trim().to_owned()).filter(|s| !s.is_empty()),
         since: day_start(&f.since),
@@ -173,8 +181,9 @@ pub(super) async fn page<S: Store>(
     let verification = state.store.verify_audit().await?;
     let older = match entries.last() {
         Some(last) if entries.len() == PAGE as usize => format!(
-            "/audit?officer={}&person={}&action={}&since={}&until={}&before={}",
+            "/audit?officer={}&office={}&person={}&action={}&since={}&until={}&before={}",
             url_encode(&f.officer),
+            url_encode(&f.office),
             url_encode(&f.person),
             url_encode(&f.action),
             url_encode(&f.since),
@@ -188,6 +197,19 @@ pub(super) async fn page<S: Store>(
         .into_iter()
         .map(|a| (a, ctx.t.code("action", a)))
         .collect();
+    let offices = if user.scope().is_national() {
+        let mut codes: Vec<String> = state
+            .store
+            .offices()
+            .await?
+            .into_iter()
+            .map(|o| o.code.to_string())
+            .collect();
+        codes.sort();
+        codes
+    } else {
+        Vec::new()
+    };
     html(&AuditPage {
         ctx,
         f,
@@ -196,6 +218,7 @@ pub(super) async fn page<S: Store>(
         verification,
         older,
         bad_person,
+        offices,
     })
 }
 

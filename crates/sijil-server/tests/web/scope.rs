@@ -127,3 +127,64 @@ fn open_reviews(home: &str) -> i64 {
     let figure = &before[at..];
     figure[..figure.find('<').unwrap()].trim().parse().unwrap()
 }
+
+#[tokio::test]
+async fn an_auditor_of_an_office_reads_its_trail_and_the_centrals_chooses_an_office() {
+    let app = spawn_app().await;
+    let mut admin = app.admin().await;
+    let csrf = csrf_of(&admin.page("/admin/offices").await);
+    let office = [
+        ("csrf", csrf.as_str()),
+        ("code", "HMS-01"),
+        ("name_ar", "حمص"),
+        ("name_en", "Homs"),
+        ("governorate", "05"),
+        ("secretariat", "01"),
+    ];
+    assert_eq!(
+        admin.post("/admin/offices", &office).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let mut homs_clerk = app.user_at("clerk.homs", "clerk", "HMS-01").await;
+    assert_eq!(
+        register(&mut homs_clerk, &person_form("نزار"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let mut homs_auditor = app.user_at("auditor.homs", "auditor", "HMS-01").await;
+    let mut central_auditor = app.user_with_role("auditor.central", "auditor").await;
+
+    // Each row's office cell: `<td><bdi dir="ltr">CODE</bdi></td>` after the officer's.
+    let offices_shown = |html: &str| -> Vec<String> {
+        html.split("<tr>")
+            .skip(2)
+            .filter_map(|row| {
+                let cells: Vec<&str> = row.split("<td").collect();
+                let cell = cells.get(4)?;
+                let text = cell.split("dir=\"ltr\">").nth(1)?;
+                Some(text[..text.find('<')?].to_owned())
+            })
+            .collect()
+    };
+    let own = homs_auditor.page("/audit?office=CENTRAL").await;
+    assert!(
+        !own.contains("<select id=\"office\""),
+        "no choice of office"
+    );
+    let shown = offices_shown(&own);
+    assert!(
+        !shown.is_empty() && shown.iter().all(|o| o == "HMS-01"),
+        "{shown:?}"
+    );
+
+    let all = central_auditor.page("/audit").await;
+    assert!(all.contains("<select id=\"office\""));
+    assert!(offices_shown(&all).iter().any(|o| o == "CENTRAL"));
+    let chosen = central_auditor.page("/audit?office=HMS-01").await;
+    let shown = offices_shown(&chosen);
+    assert!(
+        !shown.is_empty() && shown.iter().all(|o| o == "HMS-01"),
+        "{shown:?}"
+    );
+}
