@@ -69,6 +69,29 @@ pub struct CurrentUser {
     pub token_hash: String,
 }
 
+/// Refuses unless `user`'s role allows `permission` and the work is within their scope: for
+/// `office` when one is named, national work when none is ([`Scope`]). One rule for the API
+/// and the web pages.
+pub(crate) fn require_within(
+    user: &User,
+    permission: Permission,
+    office: Option<&OfficeCode>,
+) -> Result<(), AppError> {
+    if !user.role.allows(permission) {
+        return Err(AppError::Forbidden);
+    }
+    let scope = Scope::of(&user.office);
+    let within = match office {
+        Some(office) => scope.covers(office),
+        None => scope.is_national(),
+    };
+    if within {
+        Ok(())
+    } else {
+        Err(AppError::OutsideScope)
+    }
+}
+
 impl CurrentUser {
     /// Refuses the request unless the user's role allows `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
@@ -87,22 +110,12 @@ impl CurrentUser {
     /// Refuses unless the role allows `permission` and the officer acts nationally (an
     /// officer of the central office): work on the country's shared state.
     pub fn require_national(&self, permission: Permission) -> Result<(), AppError> {
-        self.require(permission)?;
-        if self.scope().is_national() {
-            Ok(())
-        } else {
-            Err(AppError::OutsideScope)
-        }
+        require_within(&self.user, permission, None)
     }
 
     /// Refuses unless the role allows `permission` and `office` is within the officer's scope.
     pub fn require_for(&self, permission: Permission, office: &OfficeCode) -> Result<(), AppError> {
-        self.require(permission)?;
-        if self.scope().covers(office) {
-            Ok(())
-        } else {
-            Err(AppError::OutsideScope)
-        }
+        require_within(&self.user, permission, Some(office))
     }
 
     /// Refuses unless the role allows `permission` (reading or searching persons) and this

@@ -120,3 +120,19 @@ pub(crate) async fn adjudicate<S: Store>(
     state.resolver.follow(&state.store).await?;
     Ok(receipt)
 }
+
+/// An adjudicator settles the queue of their own office (all of it at the central); the item's
+/// office is looked up only once the role is known to adjudicate, and before anything in the
+/// item is read, so a refused look reads nothing.
+pub(crate) async fn require_review_in_scope<S: Store>(
+    state: &AppState<S>,
+    user: &sijil_store::User,
+    review: Uuid,
+) -> Result<(), AppError> {
+    use sijil_core::Permission::Adjudicate;
+    if !user.role.allows(Adjudicate) {
+        return Err(AppError::Forbidden);
+    }
+    let office = state.store.review_office(review).await?;
+    crate::auth::require_within(user, Adjudicate, Some(&office))
+}

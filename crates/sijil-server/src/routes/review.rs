@@ -94,7 +94,7 @@ pub(super) async fn item<S: Store>(
     Path(id): Path<String>,
 ) -> Result<Json<ReviewItem>, AppError> {
     let id = parse(&id, "review item")?;
-    require_item_in_scope(&state, &user, id).await?;
+    crate::resolution::require_review_in_scope(&state, &user.user, id).await?;
     Ok(Json(state.store.review_item(id, &user.user.actor()).await?))
 }
 
@@ -117,7 +117,7 @@ pub(super) async fn settle<S: Store>(
     ApiJson(body): ApiJson<Settle>,
 ) -> Result<(StatusCode, Json<DecisionReceipt>), AppError> {
     let review = parse(&id, "review item")?;
-    require_item_in_scope(&state, &user, review).await?;
+    crate::resolution::require_review_in_scope(&state, &user.user, review).await?;
     let (decision, reason) = match body {
         Settle::Link { person, reason } => (Adjudication::Link { review, person }, reason),
         Settle::Separate { reason } => (Adjudication::Separate { review }, reason),
@@ -202,18 +202,6 @@ pub(super) async fn decisions<S: Store>(
     Ok(Json(
         state.store.decisions_of(person, &user.user.actor()).await?,
     ))
-}
-
-/// An adjudicator settles the queue of their own office (all of it at the central); the item's
-/// office is looked up before anything in it is read.
-async fn require_item_in_scope<S: Store>(
-    state: &AppState<S>,
-    user: &CurrentUser,
-    review: Uuid,
-) -> Result<(), AppError> {
-    user.require(Permission::Adjudicate)?;
-    let office = state.store.review_office(review).await?;
-    user.require_for(Permission::Adjudicate, &office)
 }
 
 async fn decide<S: Store>(

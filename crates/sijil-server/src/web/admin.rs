@@ -80,16 +80,7 @@ async fn users_page<S: Store>(
     notice: String,
 ) -> Result<UsersPage, WebError> {
     let ctx = user.ctx();
-    // The least powerful role first, so that a hurried administrator grants too little.
-    let roles = [
-        Role::Clerk,
-        Role::Adjudicator,
-        Role::Auditor,
-        Role::Administrator,
-    ]
-    .into_iter()
-    .map(|r| (r.as_str(), ctx.t.code("role", r.as_str())))
-    .collect();
+    let roles = role_choices(&ctx);
     // An administrator of another office than the central sees and creates its users only.
     let scope = user.scope();
     let mut users = state.store.users().await?;
@@ -253,4 +244,18 @@ pub(super) async fn create_office<S: Store>(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The roles a form offers, each with its name in the page's language: the least powerful
+/// first, so that a hurried administrator grants too little rather than too much.
+pub(super) fn role_choices(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    [
+        Role::Clerk,
+        Role::Adjudicator,
+        Role::Auditor,
+        Role::Administrator,
+    ]
+    .into_iter()
+    .map(|r| (r.as_str(), ctx.t.code("role", r.as_str())))
+    .collect()
 }

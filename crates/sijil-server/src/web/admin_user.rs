@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use sijil_core::{Role, ValidationErrors};
+use sijil_core::ValidationErrors;
 use sijil_store::{Store, StoreError, User};
 
 use super::{
@@ -40,15 +40,7 @@ impl UserPage {
 
 fn page(user: &WebUser, target: User, errors: Errors, notice: String) -> UserPage {
     let ctx = user.ctx();
-    let roles = [
-        Role::Clerk,
-        Role::Adjudicator,
-        Role::Auditor,
-        Role::Administrator,
-    ]
-    .into_iter()
-    .map(|r| (r.as_str(), ctx.t.code("role", r.as_str())))
-    .collect();
+    let roles = super::admin::role_choices(&ctx);
     UserPage {
         ctx,
         target,

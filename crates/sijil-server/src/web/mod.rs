@@ -407,12 +407,7 @@ impl WebUser {
 
     /// Refuses unless the role allows `permission` and the officer acts nationally.
     pub fn require_national(&self, permission: Permission) -> Result<(), WebError> {
-        self.require(permission)?;
-        if self.scope().is_national() {
-            Ok(())
-        } else {
-            Err(WebError::OutsideScope)
-        }
+        Ok(crate::auth::require_within(&self.user, permission, None)?)
     }
 
     /// Refuses unless the role allows `permission` and `office` is within the officer's scope.
@@ -421,12 +416,11 @@ impl WebUser {
         permission: Permission,
         office: &sijil_core::OfficeCode,
     ) -> Result<(), WebError> {
-        self.require(permission)?;
-        if self.scope().covers(office) {
-            Ok(())
-        } else {
-            Err(WebError::OutsideScope)
-        }
+        Ok(crate::auth::require_within(
+            &self.user,
+            permission,
+            Some(office),
+        )?)
     }
 
     /// Refuses unless the role may read persons and this officer is under the ceiling of

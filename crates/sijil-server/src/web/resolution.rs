@@ -339,7 +339,7 @@ pub(super) async fn item<S: Store>(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let review = parse(&id)?;
-    require_item_in_scope(&state, &user, review).await?;
+    resolution::require_review_in_scope(&state, &user.user, review).await?;
     item_page(
         &state,
         &user,
@@ -359,7 +359,7 @@ pub(super) async fn decide<S: Store>(
 ) -> Result<Response, WebError> {
     user.check_csrf(form.csrf())?;
     let review = parse(&id)?;
-    require_item_in_scope(&state, &user, review).await?;
+    resolution::require_review_in_scope(&state, &user.user, review).await?;
     let decision = match form.get("action") {
         "link" => Adjudication::Link {
             review,
@@ -449,18 +449,6 @@ fn person_decision(
     user.require_national(Permission::Adjudicate)?;
     user.check_csrf(form.csrf())?;
     Ok((parse(id)?, resolution::reason(form.get("reason")).ok()))
-}
-
-/// An adjudicator settles the queue of their own office (all of it at the central); the item's
-/// office is looked up before anything in it is read.
-async fn require_item_in_scope<S: Store>(
-    state: &AppState<S>,
-    user: &WebUser,
-    review: Uuid,
-) -> Result<(), WebError> {
-    user.require(Permission::Adjudicate)?;
-    let office = state.store.review_office(review).await?;
-    user.require_for(Permission::Adjudicate, &office)
 }
 
 /// Back to a person's page, with a notice.

@@ -119,21 +119,23 @@ async fn attempt_from(app: &crate::helpers::TestApp, client: &str) -> u16 {
         .as_u16()
 }
 
-#[tokio::test]
-async fn behind_a_trusted_proxy_each_client_has_its_own_login_limit() {
+/// A server allowing two logins a minute per client, trusting `proxies`.
+async fn two_logins_a_minute(proxies: &[&str]) -> crate::helpers::TestApp {
     let limits = RateLimits {
         person_reads_per_minute: 0,
         logins_per_minute: 2,
-        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        trusted_proxies: proxies.iter().map(|p| p.parse().unwrap()).collect(),
     };
-    let (app, _) = spawn_configured(
-        false,
-        ServerConfig {
-            rate_limits: limits,
-            ..ServerConfig::default()
-        },
-    )
-    .await;
+    let config = ServerConfig {
+        rate_limits: limits,
+        ..ServerConfig::default()
+    };
+    spawn_configured(false, config).await.0
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_login_limit() {
+    let app = two_logins_a_minute(&["127.0.0.1"]).await;
     // What a client writes before the proxy's own entry proves nothing.
     assert_eq!(attempt_from(&app, "198.51.100.9, 203.0.113.1").await, 401);
     assert_eq!(attempt_from(&app, "198.51.100.8, 203.0.113.1").await, 401);
@@ -144,19 +146,7 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_login_limit() {
 
 #[tokio::test]
 async fn without_a_trusted_proxy_a_forged_header_does_not_escape_the_limit() {
-    let limits = RateLimits {
-        person_reads_per_minute: 0,
-        logins_per_minute: 2,
-        ..RateLimits::default()
-    };
-    let (app, _) = spawn_configured(
-        false,
-        ServerConfig {
-            rate_limits: limits,
-            ..ServerConfig::default()
-        },
-    )
-    .await;
+    let app = two_logins_a_minute(&[]).await;
     assert_eq!(attempt_from(&app, "203.0.113.1").await, 401);
     assert_eq!(attempt_from(&app, "203.0.113.2").await, 401);
     assert_eq!(attempt_from(&app, "203.0.113.3").await, 429);

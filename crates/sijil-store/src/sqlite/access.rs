@@ -231,12 +231,7 @@ pub(super) async fn change_user(
         .await
         .map_err(db)?;
     // The change holds from the next request: no session keeps what was taken away.
-    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-        .bind(&id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
+    let ended = end_sessions(&mut tx, &id).await?;
     let detail = json!({
         "role": { "from": before.role.as_str(), "to": role.as_str() },
         "active": { "from": before.active, "to": active },
@@ -252,6 +247,16 @@ pub(super) async fn change_user(
         active,
         ..before
     })
+}
+
+/// Ends every session of the user `id`; how many there were.
+async fn end_sessions(conn: &mut sqlx::SqliteConnection, id: &str) -> StoreResult<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(db)?
+        .rows_affected())
 }
 
 pub(super) async fn set_password(
@@ -274,12 +279,7 @@ pub(super) async fn set_password(
         .await
         .map_err(db)?;
     // A new password ends every session opened with the old one.
-    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-        .bind(&id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
+    let ended = end_sessions(&mut tx, &id).await?;
     let detail = json!({ "sessions_ended": ended });
     commit_audited(
         tx,
