@@ -472,6 +472,8 @@ async fn screenshots_of_the_main_pages_in_arabic_and_english() {
             .await;
         b.goto(&app, "/admin/users").await;
         b.screenshot(dir, &format!("users-{lang}"), 1000).await;
+        b.goto(&app, "/admin/users/clerk.one").await;
+        b.screenshot(dir, &format!("user-{lang}"), 1000).await;
         b.goto(&app, "/passports").await;
         b.screenshot(dir, &format!("passports-{lang}"), 900).await;
         b.goto(&app, "/verify").await;
