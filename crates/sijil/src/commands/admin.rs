@@ -17,6 +17,17 @@ pub enum Cmd {
         /// The user's login name.
         username: String,
     },
+    /// Suspends a user at once and ends their sessions (a lost or stolen account), even with
+    /// the server down; audited. `restore` undoes it.
+    Suspend {
+        /// The user's login name.
+        username: String,
+    },
+    /// Lets a suspended user log in again; audited.
+    Restore {
+        /// The user's login name.
+        username: String,
+    },
     /// Learns the identity-resolution model again from every record in the registry and
     /// keeps it (the server resolves with it from its next start). Run it as the registry
     /// grows: names and families seen at 5,000 records are not those of 5 million.
@@ -38,6 +49,8 @@ impl Cmd {
                 println!("new password for {username}: {password}  (shown once; write it down)");
                 Ok(ExitCode::SUCCESS)
             }
+            Cmd::Suspend { username } => set_active(&store, &username, false).await,
+            Cmd::Restore { username } => set_active(&store, &username, true).await,
             Cmd::TrainModel => {
                 let office = ensure_central_office(&store).await?;
                 let actor = Actor::system(office.code);
@@ -70,4 +83,24 @@ impl Cmd {
         store.close().await;
         result
     }
+}
+
+/// Suspends or restores `username` as the system actor of the central office.
+async fn set_active<S: Store>(store: &S, username: &str, active: bool) -> anyhow::Result<ExitCode> {
+    let office = ensure_central_office(store).await?;
+    let actor = Actor::system(office.code);
+    let change = sijil_store::UserChange {
+        active: Some(active),
+        ..Default::default()
+    };
+    store
+        .change_user(username, change, &actor)
+        .await
+        .with_context(|| format!("cannot change {username}"))?;
+    if active {
+        println!("{username} may log in again");
+    } else {
+        println!("{username} is suspended; every session of theirs has ended");
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -92,7 +92,7 @@ fn first_start_prints_a_working_admin_login_and_loads_a_sample() {
 }
 
 #[test]
-fn a_lost_admin_password_is_reset_from_the_command_line() {
+fn a_lost_admin_password_is_reset_and_an_account_suspended_from_the_command_line() {
     let s = Sandbox::new();
     let (server, _address, first) = start(&s, "0");
     assert!(first.is_some());
@@ -124,7 +124,7 @@ fn a_lost_admin_password_is_reset_from_the_command_line() {
             }
         };
         assert_eq!(login(first.unwrap()).await, 401);
-        assert_eq!(login(new).await, 200);
+        assert_eq!(login(new.clone()).await, 200);
     });
     // The reset is in the audit log.
     let list = s.sijil(&["audit", "list", "--action", "user.password_set"]);
@@ -137,4 +137,28 @@ fn a_lost_admin_password_is_reset_from_the_command_line() {
 
     let o = s.sijil(&["admin", "reset-password", "nobody"]);
     assert_exit(&o, 2);
+
+    // An account can be suspended from the command line, the server running or not.
+    let o = s.sijil(&["admin", "suspend", "admin"]);
+    assert_exit(&o, 0);
+    let (_server, address, _) = start(&s, "0");
+    let status = |password: &str| {
+        let address = address.clone();
+        let password = password.to_owned();
+        block_on(async move {
+            reqwest::Client::new()
+                .post(format!("{address}/api/v1/auth/login"))
+                .json(&serde_json::json!({ "username": "admin", "password": password }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    };
+    assert_eq!(status(&new), 401, "suspended");
+    assert_exit(&s.sijil(&["admin", "restore", "admin"]), 0);
+    assert_eq!(status(&new), 200, "restored");
+    let list = s.sijil(&["audit", "list", "--action", "user.changed"]);
+    assert!(stdout(&list).contains("user.changed"), "{}", stdout(&list));
+    assert_exit(&s.sijil(&["admin", "suspend", "nobody"]), 2);
 }
