@@ -177,3 +177,36 @@ mod tests {
         assert_eq!(random_hex(32).len(), 64);
     }
 }
+
+/// Reads audit entries for `auditor`, and writes that reading into the log itself (the
+/// filter, and how many entries were shown): who looked at whom is sensitive too, so the
+/// auditors' own reading is on the record.
+pub(crate) async fn read_audit<S: Store>(
+    state: &AppState<S>,
+    auditor: &User,
+    query: &sijil_store::AuditQuery,
+) -> Result<Vec<sijil_store::AuditEntry>, AppError> {
+    let entries = state.store.audit_entries(query).await?;
+    let detail = serde_json::json!({
+        "actor": query.actor,
+        "office": query.office,
+        "subject": query.subject,
+        "action": query.action,
+        "since": query.since,
+        "until": query.until,
+        "before": query.before_seq,
+        "shown": entries.len(),
+    });
+    let actor = auditor.actor();
+    state
+        .store
+        .audit(sijil_store::NewAuditEntry {
+            actor: actor.username.to_string(),
+            office: actor.office.to_string(),
+            action: "audit.read",
+            subject: "audit:log".into(),
+            detail,
+        })
+        .await?;
+    Ok(entries)
+}

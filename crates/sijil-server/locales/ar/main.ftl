@@ -231,6 +231,10 @@ action-decision-undo = تراجع عن قرار
 action-person-decisions-read = عرض قرارات هوية شخص
 action-model-save = حفظ نموذج مطابقة
 action-office-create = إنشاء مكتب
+action-user-changed = غيّر مستخدماً
+action-user-password-set = عيّن كلمة مرور جديدة
+action-audit-read = اطّلع على سجل التدقيق
+action-limit-person-reads = أوقفه حدّ الاطلاع
 
 role-administrator = مدير
 role-clerk = أمين سجل

@@ -226,6 +226,10 @@ action-decision-undo = Undid a decision
 action-person-decisions-read = Viewed a person's identity decisions
 action-model-save = Saved a matching model
 action-office-create = Created an office
+action-user-changed = Changed a user
+action-user-password-set = Set a new password
+action-audit-read = Read the audit log
+action-limit-person-reads = Stopped by the reading limit
 
 role-administrator = Administrator
 role-clerk = Registrar

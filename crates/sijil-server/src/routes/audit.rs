@@ -56,7 +56,9 @@ pub(super) async fn entries<S: Store>(
         before_seq: p.before,
         limit: p.limit.unwrap_or(100),
     };
-    Ok(Json(state.store.audit_entries(&query).await?))
+    Ok(Json(
+        crate::auth::read_audit(&state, &user.user, &query).await?,
+    ))
 }
 
 pub(super) async fn verify<S: Store>(

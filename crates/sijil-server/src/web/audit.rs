@@ -16,7 +16,7 @@ use crate::AppState;
 const PAGE: u32 = 50;
 
 /// Actions offered in the filter (any other can still be typed in the URL).
-pub(super) const ACTIONS: [&str; 21] = [
+pub(super) const ACTIONS: [&str; 25] = [
     "person.read",
     "person.events.read",
     "register.read",
@@ -27,6 +27,8 @@ pub(super) const ACTIONS: [&str; 21] = [
     "auth.logout",
     "auth.login_failed",
     "user.create",
+    "user.changed",
+    "user.password_set",
     "office.create",
     "person.search",
     "review.list",
@@ -38,6 +40,8 @@ pub(super) const ACTIONS: [&str; 21] = [
     "decision.undo",
     "person.decisions.read",
     "model.save",
+    "audit.read",
+    "limit.person_reads",
 ];
 
 #[derive(Deserialize, Default)]
@@ -177,7 +181,7 @@ pub(super) async fn page<S: Store>(
         before_seq: f.before,
         limit: PAGE,
     };
-    let entries = state.store.audit_entries(&query).await?;
+    let entries = crate::auth::read_audit(&state, &user.user, &query).await?;
     let verification = state.store.verify_audit().await?;
     let older = match entries.last() {
         Some(last) if entries.len() == PAGE as usize => format!(

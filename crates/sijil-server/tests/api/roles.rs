@@ -131,3 +131,27 @@ async fn an_adjudicator_settles_the_review_queue_and_nothing_else() {
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("adjudicator"));
 }
+
+#[tokio::test]
+async fn an_auditors_reading_of_the_log_is_itself_on_the_record() {
+    let app = spawn_app().await;
+    let auditor = app.user_with_role("auditor.one", "auditor").await;
+    let first: serde_json::Value = app
+        .get("/api/v1/audit?actor=admin&limit=3", &auditor)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reads: serde_json::Value = app
+        .get("/api/v1/audit?action=audit.read", &auditor)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let read = &reads[0];
+    assert_eq!(read["actor"], "auditor.one");
+    assert_eq!(read["subject"], "audit:log");
+    let detail: serde_json::Value = serde_json::from_str(read["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["actor"], "admin");
+    assert_eq!(detail["shown"], first.as_array().unwrap().len());
+}
