@@ -158,26 +158,6 @@ impl<S: Store> FromRequestParts<AppState<S>> for CurrentUser {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_verify_and_bad_hashes_do_not() {
-        let h = hash_password("correct horse").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse", &h));
-        assert!(!verify_password("wrong horse", &h));
-        assert!(!verify_password("correct horse", "not a hash"));
-    }
-
-    #[test]
-    fn generated_secrets_differ() {
-        assert_ne!(generate_password(), generate_password());
-        assert_eq!(random_hex(32).len(), 64);
-    }
-}
-
 /// Reads audit entries for `auditor`, and writes that reading into the log itself (the
 /// filter, and how many entries were shown): who looked at whom is sensitive too, so the
 /// auditors' own reading is on the record.
@@ -209,4 +189,24 @@ pub(crate) async fn read_audit<S: Store>(
         })
         .await?;
     Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_and_bad_hashes_do_not() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong horse", &h));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn generated_secrets_differ() {
+        assert_ne!(generate_password(), generate_password());
+        assert_eq!(random_hex(32).len(), 64);
+    }
 }
