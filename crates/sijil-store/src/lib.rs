@@ -200,7 +200,11 @@ pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
     async fn verify_audit(&self) -> StoreResult<AuditVerification>;
     /// Counts for dashboards.
     async fn stats(&self) -> StoreResult<Stats>;
-    /// How many source records were stored at or after `since` (imports included); not a
-    /// read of any person, so not audited.
-    async fn records_stored_since(&self, since: time::OffsetDateTime) -> StoreResult<i64>;
+    /// How many source records were stored at or after `since` (imports included), only those
+    /// captured at `office` when given; not a read of any person, so not audited.
+    async fn records_stored_since(
+        &self,
+        since: time::OffsetDateTime,
+        office: Option<&OfficeCode>,
+    ) -> StoreResult<i64>;
 }

@@ -14,7 +14,7 @@ async fn records_stored_since_counts_only_records_at_or_after_the_time() {
     let office = ensure_central_office(&store).await.unwrap();
     let actor = Actor::system(office.code.clone());
     let before = OffsetDateTime::now_utc() - Duration::seconds(1);
-    assert_eq!(store.records_stored_since(before).await.unwrap(), 0);
+    assert_eq!(store.records_stored_since(before, None).await.unwrap(), 0);
     for id in ["R1", "R2"] {
         let row = RecordRow {
             record_id: id.into(),
@@ -34,7 +34,21 @@ async fn records_stored_since_counts_only_records_at_or_after_the_time() {
             .await
             .unwrap();
     }
-    assert_eq!(store.records_stored_since(before).await.unwrap(), 2);
+    assert_eq!(store.records_stored_since(before, None).await.unwrap(), 2);
+    // Counted by the office that captured them.
+    let central = Some(&office.code);
+    assert_eq!(
+        store.records_stored_since(before, central).await.unwrap(),
+        2
+    );
+    let homs = sijil_core::OfficeCode::parse("HMS-01").unwrap();
+    assert_eq!(
+        store
+            .records_stored_since(before, Some(&homs))
+            .await
+            .unwrap(),
+        0
+    );
     let later = OffsetDateTime::now_utc() + Duration::seconds(5);
-    assert_eq!(store.records_stored_since(later).await.unwrap(), 0);
+    assert_eq!(store.records_stored_since(later, None).await.unwrap(), 0);
 }

@@ -42,9 +42,13 @@ pub(super) async fn home_page<S: Store>(
     let stats = state.store.stats().await?;
     // "Today" is the UTC day; offices are all in one time zone, and the figure is indicative.
     let midnight = OffsetDateTime::now_utc().replace_time(Time::MIDNIGHT);
-    let today = state.store.records_stored_since(midnight).await?;
-    // An officer of another office than the central sees their own office's queue and links.
+    // An officer of another office than the central sees their own office's registrations
+    // today, queue and link.
     let scope = user.scope();
+    let today = state
+        .store
+        .records_stored_since(midnight, scope.office())
+        .await?;
     let open_reviews = match scope.office() {
         None => stats.open_reviews,
         Some(own) => state.store.open_review_count(Some(own)).await?,

@@ -105,8 +105,12 @@ async fn an_adjudicator_of_an_office_sees_its_own_queue_on_the_home_page() {
     }
     let mut central_judge = app.user_with_role("judge.central", "adjudicator").await;
     let mut homs_judge = app.user_at("judge.homs", "adjudicator", "HMS-01").await;
-    assert_eq!(open_reviews(&central_judge.page("/").await), 1);
-    assert_eq!(open_reviews(&homs_judge.page("/").await), 0);
+    let (central_home, homs_home) = (central_judge.page("/").await, homs_judge.page("/").await);
+    assert_eq!(open_reviews(&central_home), 1);
+    assert_eq!(open_reviews(&homs_home), 0);
+    // Today's registrations likewise: the central's two, none at Homs.
+    assert_eq!(first_figure(&central_home), 2);
+    assert_eq!(first_figure(&homs_home), 0);
     assert!(!homs_judge.page("/review").await.contains("href=\"/review/"));
     assert!(
         central_judge
@@ -114,6 +118,13 @@ async fn an_adjudicator_of_an_office_sees_its_own_queue_on_the_home_page() {
             .await
             .contains("href=\"/review/")
     );
+}
+
+/// The first figure of the home page: today's registrations.
+fn first_figure(home: &str) -> i64 {
+    let at = home.find("class=\"num\">").expect("a figure") + "class=\"num\">".len();
+    let figure = &home[at..];
+    figure[..figure.find('<').unwrap()].trim().parse().unwrap()
 }
 
 /// The open review items the home page counts: the figure just before its link to the queue.

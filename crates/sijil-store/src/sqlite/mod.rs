@@ -325,8 +325,12 @@ impl Store for SqliteStore {
     async fn stats(&self) -> StoreResult<Stats> {
         records::stats(&self.reader).await
     }
-    async fn records_stored_since(&self, since: OffsetDateTime) -> StoreResult<i64> {
-        records::stored_since(&self.reader, since).await
+    async fn records_stored_since(
+        &self,
+        since: OffsetDateTime,
+        office: Option<&sijil_core::OfficeCode>,
+    ) -> StoreResult<i64> {
+        records::stored_since(&self.reader, since, office).await
     }
 }
 

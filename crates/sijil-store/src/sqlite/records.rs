@@ -460,13 +460,22 @@ pub(super) async fn register_members(
     Ok(members)
 }
 
-pub(super) async fn stored_since(pool: &SqlitePool, since: OffsetDateTime) -> StoreResult<i64> {
+pub(super) async fn stored_since(
+    pool: &SqlitePool,
+    since: OffsetDateTime,
+    office: Option<&sijil_core::OfficeCode>,
+) -> StoreResult<i64> {
     // created_at is fixed-width UTC text, so text order is time order.
-    sqlx::query_scalar("SELECT COUNT(*) FROM source_records WHERE created_at >= ?")
-        .bind(ts(since))
-        .fetch_one(pool)
-        .await
-        .map_err(db)
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM source_records
+         WHERE created_at >= ? AND (? IS NULL OR office_code = ?)",
+    )
+    .bind(ts(since))
+    .bind(office.map(|o| o.as_str()))
+    .bind(office.map(|o| o.as_str()))
+    .fetch_one(pool)
+    .await
+    .map_err(db)
 }
 
 pub(super) async fn stats(pool: &SqlitePool) -> StoreResult<Stats> {
