@@ -92,6 +92,28 @@ pub(crate) fn require_within(
     }
 }
 
+/// The office a list is limited to, for an officer who `asked` for one (or not): their own
+/// when they act for one office (asking for another is refused), the one asked for (or none:
+/// every office) at the central. An unknown code is a field error on `office`.
+pub(crate) fn office_filter(
+    user: &User,
+    asked: Option<&str>,
+) -> Result<Option<OfficeCode>, AppError> {
+    let asked = asked
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            OfficeCode::parse(s).map_err(|p| sijil_core::ValidationErrors::single("office", p))
+        })
+        .transpose()?;
+    match (Scope::of(&user.office), asked) {
+        (Scope::National, asked) => Ok(asked),
+        (Scope::Office(own), None) => Ok(Some(own)),
+        (Scope::Office(own), Some(asked)) if asked == own => Ok(Some(own)),
+        (Scope::Office(_), Some(_)) => Err(AppError::OutsideScope),
+    }
+}
+
 impl CurrentUser {
     /// Refuses the request unless the user's role allows `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {

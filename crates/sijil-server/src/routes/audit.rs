@@ -40,12 +40,8 @@ pub(super) async fn entries<S: Store>(
     Query(p): Query<AuditParams>,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
     user.require(Permission::ReadAudit)?;
-    let office = match (user.scope().office(), p.office) {
-        (None, asked) => asked,
-        (Some(own), None) => Some(own.to_string()),
-        (Some(own), Some(asked)) if asked == own.as_str() => Some(asked),
-        (Some(_), Some(_)) => return Err(AppError::OutsideScope),
-    };
+    let office =
+        crate::auth::office_filter(&user.user, p.office.as_deref())?.map(|o| o.to_string());
     let query = AuditQuery {
         actor: p.actor,
         office,

@@ -68,6 +68,9 @@ pub(super) struct QueueParams {
     /// At most this many, oldest first (0 or absent: 50).
     #[serde(default)]
     limit: u32,
+    /// Only items opened by this office's captures. An adjudicator of another office than the
+    /// central always gets their own office's (naming another is refused).
+    office: Option<String>,
 }
 
 /// `GET /api/v1/review?settled=true&limit=…`
@@ -79,7 +82,7 @@ pub(super) async fn queue<S: Store>(
     user.require(Permission::Adjudicate)?;
     let q = ReviewQuery {
         include_settled: p.settled,
-        office: user.scope().office().cloned(),
+        office: crate::auth::office_filter(&user.user, p.office.as_deref())?,
         limit: p.limit,
     };
     Ok(Json(

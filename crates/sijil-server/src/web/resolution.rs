@@ -96,9 +96,16 @@ struct ReviewListPage {
     ctx: Ctx,
     items: Vec<ReviewSummary>,
     notice: String,
+    /// Offices to filter by (the central's adjudicators only).
+    offices: Vec<String>,
+    /// The office filtered by, if any.
+    office: String,
 }
 
 impl ReviewListPage {
+    fn chosen(&self, code: &str) -> bool {
+        self.office == code
+    }
     fn kind(&self, i: &ReviewSummary) -> String {
         self.ctx.t.code("review-kind", i.kind.as_str())
     }
@@ -116,8 +123,13 @@ pub(super) async fn queue<S: Store>(
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     user.require(Permission::Adjudicate)?;
+    let office = crate::auth::office_filter(&user.user, q.get("office").map(String::as_str))
+        .map_err(|e| match e {
+            crate::AppError::Invalid(_) => WebError::BadRequest,
+            other => other.into(),
+        })?;
     let query = ReviewQuery {
-        office: user.scope().office().cloned(),
+        office: office.clone(),
         ..ReviewQuery::default()
     };
     let items = state.store.review_queue(&query, &user.user.actor()).await?;
@@ -126,7 +138,25 @@ pub(super) async fn queue<S: Store>(
         Some("1") => ctx.t.t("review-done"),
         _ => String::new(),
     };
-    html(&ReviewListPage { ctx, items, notice })
+    // The central's adjudicators may share the queue out by office.
+    let offices = if user.scope().is_national() {
+        state
+            .store
+            .offices()
+            .await?
+            .into_iter()
+            .map(|o| o.code.to_string())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    html(&ReviewListPage {
+        ctx,
+        items,
+        notice,
+        offices,
+        office: office.map(|o| o.to_string()).unwrap_or_default(),
+    })
 }
 
 /// One field of the two records, with how the model weighed it.

@@ -135,6 +135,21 @@ async fn an_adjudicator_of_an_office_settles_its_own_queue_and_corrects_nothing_
         .await
         .unwrap();
     assert_eq!(all.as_array().unwrap().len(), 2);
+    // The central shares its queue out by office; an office asks for no other's.
+    let homs_only: Value = app
+        .get("/api/v1/review?office=HMS-01", &central_judge)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(homs_only.as_array().unwrap().len(), 1);
+    assert_eq!(homs_only[0]["id"], homs_item.as_str());
+    let r = app.get("/api/v1/review?office=CENTRAL", &homs_judge).await;
+    assert_eq!(r.status(), 403);
+    let r = app
+        .get("/api/v1/review?office=bad%20code", &central_judge)
+        .await;
+    assert_eq!(r.status(), 422);
 
     // Another office's item can be neither read nor settled…
     let r = app

@@ -112,12 +112,12 @@ async fn an_adjudicator_of_an_office_sees_its_own_queue_on_the_home_page() {
     assert_eq!(first_figure(&central_home), 2);
     assert_eq!(first_figure(&homs_home), 0);
     assert!(!homs_judge.page("/review").await.contains("href=\"/review/"));
-    assert!(
-        central_judge
-            .page("/review")
-            .await
-            .contains("href=\"/review/")
-    );
+    let queue = central_judge.page("/review").await;
+    assert!(queue.contains("href=\"/review/") && queue.contains("<select id=\"office\""));
+    let homs_part = central_judge.page("/review?office=HMS-01").await;
+    assert!(!homs_part.contains("href=\"/review/"));
+    let central_part = central_judge.page("/review?office=CENTRAL").await;
+    assert!(central_part.contains("href=\"/review/"));
 }
 
 /// The first figure of the home page: today's registrations.
