@@ -79,6 +79,9 @@ pub trait Store: DocumentStore + Clone + Send + Sync + 'static {
         change: UserChange,
         actor: &Actor,
     ) -> StoreResult<User>;
+    /// Ends every session of a user (a stolen session cookie, a shared computer); audited
+    /// with how many there were.
+    async fn end_user_sessions(&self, username: &str, actor: &Actor) -> StoreResult<u64>;
     /// Replaces a user's password hash and ends all their sessions; audited.
     async fn set_password(
         &self,

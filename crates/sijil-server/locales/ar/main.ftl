@@ -257,6 +257,10 @@ user-save = حفظ
 user-password = كلمة مرور جديدة
 user-password-set = تعيين كلمة المرور
 user-back = العودة إلى المستخدمين
+user-sessions = الجلسات
+user-sessions-hint = لجلسة مسروقة أو حاسوب تُرك مفتوحاً: يسجّل الموظف دخوله من جديد، ولا يتغير شيء آخر.
+user-sessions-end-now = إنهاء كل الجلسات الآن
+action-user-sessions-ended = أنهى جلسات مستخدم
 users-changed = حُفظ التغيير وانتهت جلسات الموظف.
 
 offices-title = المكاتب

@@ -252,6 +252,10 @@ user-save = Save
 user-password = New password
 user-password-set = Set the password
 user-back = Back to the users
+user-sessions = Sessions
+user-sessions-hint = For a stolen session or a computer left signed in: the officer logs in again, nothing else changes.
+user-sessions-end-now = End every session now
+action-user-sessions-ended = Ended a user's sessions
 users-changed = The change is saved and the officer's sessions have ended.
 
 offices-title = Offices

@@ -99,6 +99,26 @@ pub(super) async fn reset_password<S: Store>(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct SessionsEnded {
+    /// How many sessions there were.
+    ended: u64,
+}
+
+/// `DELETE /api/v1/users/{username}/sessions`
+pub(super) async fn end_sessions<S: Store>(
+    State(state): State<AppState<S>>,
+    user: CurrentUser,
+    Path(username): Path<String>,
+) -> Result<Json<SessionsEnded>, AppError> {
+    let target = service::user_to_manage(&state, &user.user, &username).await?;
+    let ended = state
+        .store
+        .end_user_sessions(target.username.as_str(), &user.user.actor())
+        .await?;
+    Ok(Json(SessionsEnded { ended }))
+}
+
 pub(super) async fn offices<S: Store>(
     State(state): State<AppState<S>>,
     _user: CurrentUser,

@@ -19,7 +19,7 @@ mod sync_admin;
 
 use axum::{
     Router,
-    routing::{MethodRouter, get, head, patch, post},
+    routing::{MethodRouter, delete, get, head, patch, post},
 };
 use sijil_store::Store;
 
@@ -101,6 +101,10 @@ pub(crate) fn api_routes<S: Store>() -> ApiRoutes<S> {
         .route(
             "/api/v1/users/{username}/password",
             post(admin::reset_password::<S>),
+        )
+        .route(
+            "/api/v1/users/{username}/sessions",
+            delete(admin::end_sessions::<S>),
         )
         .route(
             "/api/v1/offices",

@@ -99,6 +99,22 @@ pub(super) async fn password<S: Store>(
     answer(&state, &user, &username, set).await
 }
 
+/// `POST /admin/users/{username}/sessions`: ends every session of theirs.
+pub(super) async fn end_sessions<S: Store>(
+    State(state): State<AppState<S>>,
+    user: WebUser,
+    Path(username): Path<String>,
+    form: FormData,
+) -> Result<Response, WebError> {
+    user.check_csrf(form.csrf())?;
+    let target = service::user_to_manage(&state, &user.user, &username).await?;
+    state
+        .store
+        .end_user_sessions(target.username.as_str(), &user.user.actor())
+        .await?;
+    Ok(Redirect::to("/admin/users?changed=1").into_response())
+}
+
 /// Back to the list when done; the page again with its errors when a field was wrong.
 async fn answer<S: Store>(
     state: &AppState<S>,

@@ -16,7 +16,7 @@ use crate::AppState;
 const PAGE: u32 = 50;
 
 /// Actions offered in the filter (any other can still be typed in the URL).
-pub(super) const ACTIONS: [&str; 25] = [
+pub(super) const ACTIONS: [&str; 26] = [
     "person.read",
     "person.events.read",
     "register.read",
@@ -29,6 +29,7 @@ pub(super) const ACTIONS: [&str; 25] = [
     "user.create",
     "user.changed",
     "user.password_set",
+    "user.sessions_ended",
     "office.create",
     "person.search",
     "review.list",

@@ -114,6 +114,10 @@ pub fn router<S: Store>() -> Router<AppState<S>> {
             post(admin_user::password::<S>),
         )
         .route(
+            "/admin/users/{username}/sessions",
+            post(admin_user::end_sessions::<S>),
+        )
+        .route(
             "/admin/offices",
             get(admin::offices::<S>).post(admin::create_office::<S>),
         )

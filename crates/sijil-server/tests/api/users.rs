@@ -145,3 +145,34 @@ async fn changes_are_checked_and_nobody_changes_their_own_account() {
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+#[tokio::test]
+async fn an_administrator_ends_an_officers_sessions_and_nothing_else_changes() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let clerk = app.user_with_role("clerk.one", "clerk").await;
+    let second = app.token("clerk.one", PASSWORD).await;
+    let r = app
+        .client
+        .delete(app.url("/api/v1/users/clerk.one/sessions"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["ended"], 2);
+    for token in [&clerk, &second] {
+        assert_eq!(app.get("/api/v1/auth/me", token).await.status(), 401);
+    }
+    // The same password still works: only the sessions ended.
+    assert_eq!(app.login("clerk.one", PASSWORD).await.status(), 200);
+    let r = app
+        .client
+        .delete(app.url("/api/v1/users/admin/sessions"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "not one's own");
+}

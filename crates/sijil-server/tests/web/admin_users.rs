@@ -76,6 +76,24 @@ async fn an_administrator_suspends_an_officer_and_sets_a_new_password_from_the_o
         again.login("clerk.one", fresh).await.status(),
         StatusCode::SEE_OTHER
     );
+    // Ending the officer's sessions logs that session out and nothing else.
+    let r = admin
+        .post(
+            "/admin/users/clerk.one/sessions",
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        again.get("/").await.status(),
+        StatusCode::SEE_OTHER,
+        "logged out"
+    );
+    let mut after = app.session();
+    assert_eq!(
+        after.login("clerk.one", fresh).await.status(),
+        StatusCode::SEE_OTHER
+    );
     // Without the form's token nothing changes.
     let r = admin
         .post(

@@ -259,6 +259,28 @@ async fn end_sessions(conn: &mut sqlx::SqliteConnection, id: &str) -> StoreResul
         .rows_affected())
 }
 
+pub(super) async fn end_user_sessions(
+    s: &SqliteStore,
+    username: &str,
+    actor: &Actor,
+) -> StoreResult<u64> {
+    let mut tx = s.begin().await?;
+    let id: String = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("user"))?;
+    let ended = end_sessions(&mut tx, &id).await?;
+    let detail = json!({ "sessions_ended": ended });
+    commit_audited(
+        tx,
+        entry(actor, "user.sessions_ended", format!("user:{id}"), detail),
+    )
+    .await?;
+    Ok(ended)
+}
+
 pub(super) async fn set_password(
     s: &SqliteStore,
     username: &str,

@@ -195,6 +195,9 @@ impl Store for SqliteStore {
     ) -> StoreResult<User> {
         access::change_user(self, username, change, actor).await
     }
+    async fn end_user_sessions(&self, username: &str, actor: &Actor) -> StoreResult<u64> {
+        access::end_user_sessions(self, username, actor).await
+    }
     async fn set_password(
         &self,
         username: &str,

@@ -57,6 +57,7 @@ const TABLE: &[(&str, Access)] = &[
     ("create_user", Office(ManageUsers)),
     ("change_user", Office(ManageUsers)),
     ("reset_password", Office(ManageUsers)),
+    ("end_sessions", Office(ManageUsers)),
     ("list_offices", Session),
     ("create_office", National(ManageOffices)),
     ("stats", Session),

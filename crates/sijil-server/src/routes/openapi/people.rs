@@ -42,6 +42,7 @@ use crate::{
     create_user,
     change_user,
     reset_password,
+    end_sessions,
     list_offices,
     create_office,
     stats,
@@ -202,6 +203,13 @@ fn change_user() {}
     request_body = admin::NewPassword,
     responses((status = 204, description = "the password is set")))]
 fn reset_password() {}
+
+#[utoipa::path(delete, path = "/api/v1/users/{username}/sessions", tag = "administration", operation_id = "end_sessions",
+    summary = "End every session of an officer",
+    description = "For a stolen session or a shared computer: the officer logs in again. Audited as `user.sessions_ended`.",
+    params(("username" = String, Path, description = "the officer's login name")),
+    responses((status = 200, description = "how many sessions were ended", body = admin::SessionsEnded)))]
+fn end_sessions() {}
 
 #[utoipa::path(get, path = "/api/v1/offices", tag = "administration", operation_id = "list_offices",
     summary = "Offices",
