@@ -167,11 +167,82 @@ fn main() {
             );
         }
     }
+    if args.iter().any(|a| a == "--blocking") {
+        blocking(&d, &records, &person);
+    }
     if args.iter().any(|a| a == "--why") {
         why(&d, &person, &row, show("--nokey"));
     }
     if args.iter().any(|a| a == "--save") {
         std::fs::write("/tmp/eval-model.json", d.model().to_json()).expect("save");
+    }
+}
+
+/// Per key kind under the caps: the candidate pairs it adds (no earlier kind yields them),
+/// how many of those are true, and the true pairs only it yields; then the share of true
+/// pairs that are candidates and that end in one cluster, for all, cross-script and swapped.
+fn blocking(d: &sijil_match::Dedup, records: &[sijil_core::PersonRecord], person: &[u32]) {
+    let mut by_person: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (i, &p) in person.iter().enumerate() {
+        by_person.entry(p).or_default().push(i as u32);
+    }
+    let mut truth = Vec::new();
+    for recs in by_person.values() {
+        for (x, &b) in recs.iter().enumerate() {
+            for &a in &recs[..x] {
+                truth.push((a.min(b), a.max(b)));
+            }
+        }
+    }
+    truth.sort_unstable();
+    let (per_kind, bits) = d.blocking_report(person, &truth);
+    let mut only = vec![0u64; per_kind.len()];
+    for &b in &bits {
+        if b.count_ones() == 1 {
+            only[b.trailing_zeros() as usize] += 1;
+        }
+    }
+    let total: u64 = per_kind.iter().map(|x| x.0).sum();
+    println!("candidate pairs (before the impossible check): {total}");
+    for (k, &(all, same)) in per_kind.iter().enumerate() {
+        println!(
+            "  kind {k:>2} {:<24} adds {all:>10} of which true {same:>8}  true only it finds {:>6}",
+            sijil_match::BLOCKING_KEYS[k],
+            only[k]
+        );
+    }
+    let latin = |r: &sijil_core::PersonRecord| {
+        r.first_name
+            .as_deref()
+            .or(r.family_name.as_deref())
+            .is_some_and(|n| n.bytes().any(|c| c.is_ascii_alphabetic()))
+    };
+    let labels = d.labels();
+    // (pairs, candidates, in one cluster) for all, cross-script, swapped.
+    let mut c = [[0u64; 3]; 3];
+    for (&(a, b), &bb) in truth.iter().zip(&bits) {
+        let (ra, rb) = (&records[a as usize], &records[b as usize]);
+        let cross = latin(ra) != latin(rb);
+        let swapped = d
+            .explain(a, b)
+            .terms
+            .iter()
+            .any(|t| t.level == "first_and_father_swapped");
+        for (cls, on) in [(0, true), (1, cross), (2, swapped)] {
+            if on {
+                c[cls][0] += 1;
+                c[cls][1] += u64::from(bb != 0);
+                c[cls][2] += u64::from(labels[a as usize] == labels[b as usize]);
+            }
+        }
+    }
+    for (name, x) in ["all", "cross-script", "swapped"].iter().zip(c) {
+        println!(
+            "  true pairs {name:<13} {:>8}  candidates {:.4}  in one cluster {:.4}",
+            x[0],
+            x[1] as f64 / x[0].max(1) as f64,
+            x[2] as f64 / x[0].max(1) as f64
+        );
     }
 }
 

@@ -106,6 +106,42 @@ impl Dedup {
         ka.iter().zip(&kb).any(|(x, y)| *x != 0 && x == y)
     }
 
+    /// For diagnostics (the truth is known): per key kind, how many candidate pairs it yields
+    /// that no earlier kind yields, and how many of those are of one person (`person[i]` for
+    /// record `i`); and for each pair of `pairs` (earlier, later), the kinds that make it a
+    /// candidate under the caps, as a bit set.
+    #[doc(hidden)]
+    pub fn blocking_report(
+        &self,
+        person: &[u32],
+        pairs: &[(u32, u32)],
+    ) -> (Vec<(u64, u64)>, Vec<u32>) {
+        let block_keys: Vec<_> = self
+            .data
+            .recs
+            .par_iter()
+            .map(|r| keys(&self.data.vocab, r))
+            .collect();
+        let groups = Groups::build(block_keys);
+        let cap = self.model.settings().block_cap;
+        let per_kind = (0..NKEYS)
+            .into_par_iter()
+            .map(|k| {
+                let (mut all, mut same) = (0, 0);
+                groups.pairs_of_kind(k, 0..groups.order[k].len(), cap, |i, j| {
+                    all += 1;
+                    same += u64::from(person[i as usize] == person[j as usize]);
+                });
+                (all, same)
+            })
+            .collect();
+        let bits = pairs
+            .par_iter()
+            .map(|&(a, b)| groups.kinds_pairing(b, a, cap))
+            .collect();
+        (per_kind, bits)
+    }
+
     /// Which blocking keys two input records share, as a bit set (for diagnostics).
     #[doc(hidden)]
     pub fn shared_keys(&self, a: u32, b: u32) -> u32 {

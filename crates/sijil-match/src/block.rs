@@ -20,6 +20,14 @@
 //! it, in input order), so a huge group (a common name, a default date) costs linear time. The
 //! same rule, applied to an index that grows record by record, gives the incremental resolver
 //! exactly the candidates the batch gives.
+//!
+//! The cap is set per kind, as a share of the base cap ([`CAP_PERCENT`]): kinds whose groups
+//! are families or crowds (the parents' names, a date with a common name) add many pairs that
+//! no other kind adds, few of them true; measured per kind on generated populations (see
+//! bench/RESULTS.md, "Speed, third round"), a quarter or half of the base cap drops a third
+//! of the candidate pairs and 0.06 % of the true ones (pairwise F1 unchanged at a million
+//! people, 0.05 points lower with the file's rows shuffled): the far members of a big family
+//! group are siblings and cousins. The registry's larger base cap is shared out the same way.
 
 use crate::compare::{C_DATE, C_FAMILY, C_FATHER, C_FIRST, C_MOTHER, C_NUMBER, C_ORDER, NCOMP};
 use crate::hash;
@@ -43,6 +51,23 @@ pub const BLOCKING_KEYS: [&str; NKEYS] = [
     "mother+date",
     "father+family+mother",
 ];
+
+/// Each kind's cap, in hundredths of the base cap (`Settings::block_cap`), in the order of
+/// [`BLOCKING_KEYS`]. Measured at a million people with the base cap of 20 (pairs a kind adds
+/// that no earlier kind adds / true pairs among them / true pairs only it finds, at the full
+/// cap): father+family+mother 9.8 million / 3,472 / 3,472 (its groups are families: the far
+/// members are siblings and cousins); first+mother+family 5.8 million / 3,717 / 2,270;
+/// mother+date 3.1 million / 679 / 679. Kinds that find many true pairs alone keep the full
+/// cap: the national number, first+family+year, and first/father+family, the key of swapped
+/// names (at half its cap, swapped pairs lost 1.5 points of recall on a shuffled file).
+pub(crate) const CAP_PERCENT: [usize; NKEYS] = [100, 100, 100, 50, 25, 50, 25, 50, 50, 25, 25];
+
+/// How many records of one group of kind `k` a record meets, given the base cap (at least
+/// one, so that a small base cap never switches a kind off).
+#[inline]
+pub(crate) fn kind_cap(k: usize, cap: usize) -> usize {
+    (cap * CAP_PERCENT[k] / 100).max(1)
+}
 
 /// The comparisons that key kind `k` selects on, which EM must leave out of that key's
 /// sample (see `em`). Keys on an ordered first or father name also select against swapped
@@ -196,7 +221,7 @@ impl Groups {
     fn before(&self, k: usize, p: usize, cap: usize) -> impl Iterator<Item = u32> + '_ {
         let sorted = &self.sorted[k];
         let key = sorted[p];
-        let lo = p.saturating_sub(cap);
+        let lo = p.saturating_sub(kind_cap(k, cap));
         let same = sorted[lo..p]
             .iter()
             .rev()
@@ -250,6 +275,23 @@ impl Groups {
         self.before(k, p as usize, cap).for_each(f);
     }
 
+    /// The kinds (as a bit set) that make `j` a candidate of `i` (`j` before `i`).
+    pub(crate) fn kinds_pairing(&self, i: u32, j: u32, cap: usize) -> u32 {
+        let (a, b) = (&self.at[i as usize], &self.at[j as usize]);
+        let mut bits = 0;
+        for k in 0..NKEYS {
+            let (pa, pb) = (a.pos[k], b.pos[k]);
+            if pa != u32::MAX
+                && pb != u32::MAX
+                && (pa.wrapping_sub(pb) as usize) <= kind_cap(k, cap)
+                && self.sorted[k][pa as usize] == self.sorted[k][pb as usize]
+            {
+                bits |= 1 << k;
+            }
+        }
+        bits
+    }
+
     fn earlier_kind_has(&self, k: usize, i: u32, j: u32, cap: usize) -> bool {
         let (a, b) = (&self.at[i as usize], &self.at[j as usize]);
         (0..k).any(|e| {
@@ -258,7 +300,7 @@ impl Groups {
             // the keys there are equal (keys in `sorted` are never 0).
             pa != u32::MAX
                 && pb != u32::MAX
-                && (pa.wrapping_sub(pb) as usize) <= cap
+                && (pa.wrapping_sub(pb) as usize) <= kind_cap(e, cap)
                 && self.sorted[e][pa as usize] == self.sorted[e][pb as usize]
         })
     }
@@ -299,5 +341,45 @@ mod tests {
                 (5, 4)
             ]
         );
+    }
+
+    #[test]
+    fn each_kind_meets_its_own_cap_and_earlier_kinds_theirs() {
+        // Kinds 4 and 7 have different caps; all eight records share both keys, so the pairs
+        // are those within the larger of the two caps, each once.
+        let cap = 8;
+        let (c4, c7) = (kind_cap(4, cap), kind_cap(7, cap));
+        assert!(
+            c4 != c7 && c4 > 0 && c7 > 0,
+            "the test needs two different caps"
+        );
+        let mut keys = vec![[0u64; NKEYS]; 8];
+        for k in keys.iter_mut() {
+            k[4] = 5;
+            k[7] = 6;
+        }
+        let g = Groups::build(keys);
+        let mut seen = Vec::new();
+        for k in 0..NKEYS {
+            g.pairs_of_kind(k, 0..g.order[k].len(), cap, |i, j| seen.push((i, j)));
+        }
+        seen.sort_unstable();
+        let mut want = Vec::new();
+        for i in 0..8u32 {
+            for j in 0..i {
+                if (i - j) as usize <= c4.max(c7) {
+                    want.push((i, j));
+                }
+            }
+        }
+        assert_eq!(seen, want);
+        // The kinds that make a pair a candidate follow the same caps.
+        assert_eq!(
+            g.kinds_pairing(7, 7 - c4.min(c7) as u32, cap),
+            (1 << 4) | (1 << 7)
+        );
+        let far = c4.max(c7) as u32;
+        let only = if c4 > c7 { 1 << 4 } else { 1 << 7 };
+        assert_eq!(g.kinds_pairing(7, 7 - far, cap), only);
     }
 }

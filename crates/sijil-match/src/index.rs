@@ -10,7 +10,7 @@ use std::hash::Hash;
 use rustc_hash::FxHashMap;
 use sijil_core::PersonRecord;
 
-use crate::block::{NKEYS, keys};
+use crate::block::{NKEYS, keys, kind_cap};
 use crate::cluster::{Clusters, Outcome, decide};
 use crate::compare::{Stats, impossible, vector};
 use crate::data::Data;
@@ -183,7 +183,7 @@ impl<P: Copy + Eq + Hash> Index<P> {
                 continue;
             }
             if let Some(list) = self.groups[k].get(&key) {
-                cands.extend(&list[list.len().saturating_sub(cap)..]);
+                cands.extend(&list[list.len().saturating_sub(kind_cap(k, cap))..]);
             }
         }
         cands.sort_unstable();

@@ -69,7 +69,9 @@ pub struct Settings {
     /// Twenty by default: among a million people (1.65 million records) it compares 28
     /// million pairs instead of the 49 million of a cap of 200, and pairwise F1 moved from
     /// 0.9770 to 0.9774 on the generator's file, and from 0.9763 to 0.9759 on the same file
-    /// shuffled (where a person's records lie far apart); see bench/RESULTS.md.
+    /// shuffled (where a person's records lie far apart); see bench/RESULTS.md. This is the
+    /// cap of the kinds that find most true pairs alone; the others take a share of it (a
+    /// quarter or half, see `block::CAP_PERCENT`).
     pub block_cap: usize,
 }
 
