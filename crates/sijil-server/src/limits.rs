@@ -200,6 +200,10 @@ pub(crate) async fn guard_logins<S: Store>(
             request.uri().path(),
             "/api/v1/auth/login" | "/login" | "/api/v1/sync/enrol"
         );
+    // Every request passes through here: only an attempt is worth looking at further.
+    if !attempt {
+        return next.run(request).await;
+    }
     let peer = request
         .extensions()
         .get::<ConnectInfo<PeerAddr>>()
@@ -211,7 +215,7 @@ pub(crate) async fn guard_logins<S: Store>(
         .filter_map(|v| v.to_str().ok())
         .collect();
     let client = peer.map(|ip| client_ip(ip, &forwarded, &state.limiters.trusted_proxies));
-    if let (true, Some(ip)) = (attempt, client)
+    if let Some(ip) = client
         && let Err(wait) = state.limiters.take_login(ip)
     {
         metrics::counter!("sijil_rate_limited_total", "what" => "logins").increment(1);
