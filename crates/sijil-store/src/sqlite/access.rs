@@ -259,18 +259,23 @@ async fn end_sessions(conn: &mut sqlx::SqliteConnection, id: &str) -> StoreResul
         .rows_affected())
 }
 
+/// The id of the user `username`, inside the caller's transaction.
+async fn user_id(conn: &mut sqlx::SqliteConnection, username: &str) -> StoreResult<String> {
+    sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_optional(conn)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("user"))
+}
+
 pub(super) async fn end_user_sessions(
     s: &SqliteStore,
     username: &str,
     actor: &Actor,
 ) -> StoreResult<u64> {
     let mut tx = s.begin().await?;
-    let id: String = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-        .bind(username)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?
-        .ok_or(StoreError::NotFound("user"))?;
+    let id = user_id(&mut tx, username).await?;
     let ended = end_sessions(&mut tx, &id).await?;
     let detail = json!({ "sessions_ended": ended });
     commit_audited(
@@ -288,12 +293,7 @@ pub(super) async fn set_password(
     actor: &Actor,
 ) -> StoreResult<()> {
     let mut tx = s.begin().await?;
-    let id: String = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
-        .bind(username)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?
-        .ok_or(StoreError::NotFound("user"))?;
+    let id = user_id(&mut tx, username).await?;
     sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
         .bind(password_hash)
         .bind(&id)

@@ -150,6 +150,22 @@ pub(crate) async fn commit_audited(
     tx.commit().await.map_err(db)
 }
 
+/// Commits `tx` with the audit entry `entry` makes when it changed `changed` rows; when it
+/// changed none, rolls back and writes nothing, no audit entry either (a clean-up that found
+/// nothing to clean is not an event).
+pub(crate) async fn commit_audited_if_changed(
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    changed: u64,
+    entry: impl FnOnce() -> NewAuditEntry,
+) -> StoreResult<u64> {
+    if changed == 0 {
+        tx.rollback().await.map_err(db)?;
+        return Ok(0);
+    }
+    commit_audited(tx, entry()).await?;
+    Ok(changed)
+}
+
 /// Appends one audit entry inside the caller's transaction.
 pub(crate) async fn append_audit(
     conn: &mut SqliteConnection,

@@ -468,10 +468,9 @@ pub(super) async fn stored_since(
     // created_at is fixed-width UTC text, so text order is time order.
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM source_records
-         WHERE created_at >= ? AND (? IS NULL OR office_code = ?)",
+         WHERE created_at >= ?1 AND (?2 IS NULL OR office_code = ?2)",
     )
     .bind(ts(since))
-    .bind(office.map(|o| o.as_str()))
     .bind(office.map(|o| o.as_str()))
     .fetch_one(pool)
     .await

@@ -61,11 +61,10 @@ pub(super) async fn review_queue(
                 l.person_id
          FROM review_items i JOIN source_records r ON r.seq = i.record_seq
          JOIN record_links l ON l.record_seq = i.record_seq
-         WHERE (? OR i.settled_by IS NULL) AND (? IS NULL OR r.office_code = ?)
-         ORDER BY i.created_at, i.id LIMIT ?",
+         WHERE (?1 OR i.settled_by IS NULL) AND (?2 IS NULL OR r.office_code = ?2)
+         ORDER BY i.created_at, i.id LIMIT ?3",
     )
     .bind(q.include_settled)
-    .bind(q.office.as_ref().map(|o| o.as_str()))
     .bind(q.office.as_ref().map(|o| o.as_str()))
     .bind(i64::from(limit))
     .fetch_all(&mut *tx)
@@ -111,9 +110,8 @@ pub(super) async fn open_count(
 ) -> StoreResult<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM review_items i JOIN source_records r ON r.seq = i.record_seq
-         WHERE i.settled_by IS NULL AND (? IS NULL OR r.office_code = ?)",
+         WHERE i.settled_by IS NULL AND (?1 IS NULL OR r.office_code = ?1)",
     )
-    .bind(office.map(|o| o.as_str()))
     .bind(office.map(|o| o.as_str()))
     .fetch_one(&s.reader)
     .await

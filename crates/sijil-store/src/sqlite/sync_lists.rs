@@ -5,7 +5,7 @@ use serde_json::json;
 use sqlx::SqlitePool;
 use time::OffsetDateTime;
 
-use super::{SqliteStore, access::entry, commit_audited, db, ts};
+use super::{SqliteStore, access::entry, commit_audited, commit_audited_if_changed, db, ts};
 use crate::{Actor, ListDeltaRow, StoreResult};
 
 pub(super) async fn add_list_delta(
@@ -82,21 +82,15 @@ pub(super) async fn prune_list_deltas(
         .await
         .map_err(db)?
         .rows_affected();
-    if dropped == 0 {
-        tx.rollback().await.map_err(db)?;
-        return Ok(0);
-    }
-    commit_audited(
-        tx,
+    commit_audited_if_changed(tx, dropped, || {
         entry(
             actor,
             "sync.list_delta.prune",
             format!("list:{kind}"),
             json!({ "through": through, "dropped": dropped }),
-        ),
-    )
-    .await?;
-    Ok(dropped)
+        )
+    })
+    .await
 }
 
 pub(super) async fn drop_superseded_lists(
@@ -119,21 +113,15 @@ pub(super) async fn drop_superseded_lists(
             .map_err(db)?
             .rows_affected();
     }
-    if dropped == 0 {
-        tx.rollback().await.map_err(db)?;
-        return Ok(0);
-    }
-    commit_audited(
-        tx,
+    commit_audited_if_changed(tx, dropped, || {
         entry(
             actor,
             "sync.list.drop_superseded",
             format!("list:{kind}"),
             json!({ "dropped": dropped }),
-        ),
-    )
-    .await?;
-    Ok(dropped)
+        )
+    })
+    .await
 }
 
 pub(super) async fn latest_published_version(
