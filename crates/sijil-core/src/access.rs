@@ -140,6 +140,15 @@ impl Scope {
         }
     }
 
+    /// [`Scope::covers`] for an office named by its code as stored (a sync contact's office,
+    /// say), without parsing it.
+    pub fn covers_code(&self, code: &str) -> bool {
+        match self {
+            Scope::National => true,
+            Scope::Office(own) => own.as_str() == code,
+        }
+    }
+
     /// The one office this scope is limited to; `None` when national.
     pub fn office(&self) -> Option<&OfficeCode> {
         match self {
@@ -243,6 +252,8 @@ mod tests {
         assert!(district.covers(&damascus));
         assert!(!district.covers(&aleppo));
         assert!(!district.covers(&central));
+        assert!(district.covers_code("DAM-01") && !district.covers_code("ALP-01"));
+        assert!(Scope::National.covers_code("ALP-01"));
         assert_eq!(district.office(), Some(&damascus));
         assert!(!district.is_national());
     }

@@ -157,7 +157,7 @@ pub(super) async fn offices<S: Store>(
     user.require(Permission::ViewMetrics)?;
     let scope = user.scope();
     let mut contacts = central(&state)?.store.contacts().await?;
-    contacts.retain(|c| scope.office().is_none_or(|own| own.as_str() == c.office));
+    contacts.retain(|c| scope.covers_code(&c.office));
     Ok(Json(contacts))
 }
 

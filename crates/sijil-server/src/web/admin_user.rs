@@ -7,7 +7,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use sijil_core::ValidationErrors;
 use sijil_store::{Store, StoreError, User};
 
 use super::{
@@ -67,8 +66,7 @@ pub(super) async fn change<S: Store>(
     Path(username): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form.csrf())?;
-    let target = service::user_to_manage(&state, &user.user, &username).await?;
+    let target = posted_target(&state, &user, &username, &form).await?;
     let active = match form.get("active") {
         "1" => true,
         "0" => false,
@@ -82,7 +80,7 @@ pub(super) async fn change<S: Store>(
         Some(active),
     )
     .await;
-    answer(&state, &user, &username, changed.map(|_| ())).await
+    answer(&user, target, changed.map(|_| ()))
 }
 
 /// `POST /admin/users/{username}/password`
@@ -92,11 +90,10 @@ pub(super) async fn password<S: Store>(
     Path(username): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form.csrf())?;
-    let target = service::user_to_manage(&state, &user.user, &username).await?;
+    let target = posted_target(&state, &user, &username, &form).await?;
     let set =
         service::reset_password(&state, &user.user.actor(), &target, form.string("password")).await;
-    answer(&state, &user, &username, set).await
+    answer(&user, target, set)
 }
 
 /// `POST /admin/users/{username}/sessions`: ends every session of theirs.
@@ -106,8 +103,7 @@ pub(super) async fn end_sessions<S: Store>(
     Path(username): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form.csrf())?;
-    let target = service::user_to_manage(&state, &user.user, &username).await?;
+    let target = posted_target(&state, &user, &username, &form).await?;
     state
         .store
         .end_user_sessions(target.username.as_str(), &user.user.actor())
@@ -115,30 +111,34 @@ pub(super) async fn end_sessions<S: Store>(
     Ok(Redirect::to("/admin/users?changed=1").into_response())
 }
 
-/// Back to the list when done; the page again with its errors when a field was wrong.
-async fn answer<S: Store>(
+/// The officer a posted form changes, once the form's token and the poster's right to
+/// change them are checked.
+async fn posted_target<S: Store>(
     state: &AppState<S>,
     user: &WebUser,
     username: &str,
+    form: &FormData,
+) -> Result<User, WebError> {
+    user.check_csrf(form.csrf())?;
+    Ok(service::user_to_manage(state, &user.user, username).await?)
+}
+
+/// Back to the list when done; the page again (of `target` as it was) with its errors when a
+/// field was wrong.
+fn answer(
+    user: &WebUser,
+    target: User,
     outcome: Result<(), StoreError>,
 ) -> Result<Response, WebError> {
     match outcome {
         Ok(()) => Ok(Redirect::to("/admin/users?changed=1").into_response()),
-        Err(StoreError::Invalid(v)) => refuse(state, user, username, &v).await,
+        Err(StoreError::Invalid(v)) => {
+            let errors = Errors::from_validation(&v, user.lang, str::to_owned);
+            let notice = user.ctx().t.t("form-fix");
+            let mut response = html(&page(user, target, errors, notice))?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
         Err(e) => Err(e.into()),
     }
-}
-
-async fn refuse<S: Store>(
-    state: &AppState<S>,
-    user: &WebUser,
-    username: &str,
-    v: &ValidationErrors,
-) -> Result<Response, WebError> {
-    let target = state.store.user_by_name(username).await?;
-    let errors = Errors::from_validation(v, user.lang, str::to_owned);
-    let notice = user.ctx().t.t("form-fix");
-    let mut response = html(&page(user, target, errors, notice))?;
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(response)
 }

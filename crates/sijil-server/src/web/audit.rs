@@ -202,19 +202,7 @@ pub(super) async fn page<S: Store>(
         .into_iter()
         .map(|a| (a, ctx.t.code("action", a)))
         .collect();
-    let offices = if user.scope().is_national() {
-        let mut codes: Vec<String> = state
-            .store
-            .offices()
-            .await?
-            .into_iter()
-            .map(|o| o.code.to_string())
-            .collect();
-        codes.sort();
-        codes
-    } else {
-        Vec::new()
-    };
+    let offices = user.office_choices(&state).await?;
     html(&AuditPage {
         ctx,
         f,

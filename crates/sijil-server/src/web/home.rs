@@ -116,7 +116,7 @@ async fn sync_summary<S: Store>(
                 .count();
         }
         let mut contacts = ctx.store.contacts().await?;
-        contacts.retain(|c| scope.office().is_none_or(|own| own.as_str() == c.office));
+        contacts.retain(|c| scope.covers_code(&c.office));
         contacts.sort_by_key(|c| std::cmp::Reverse(c.last_contact));
         summary.offices = contacts
             .into_iter()

@@ -438,6 +438,26 @@ impl WebUser {
         Ok(crate::limits::take_person_read(state, &self.user).await?)
     }
 
+    /// The office codes a filter offers this officer, in order: every office at the central,
+    /// none elsewhere (a list there is always the officer's own office).
+    pub async fn office_choices<S: Store>(
+        &self,
+        state: &AppState<S>,
+    ) -> Result<Vec<String>, WebError> {
+        if !self.scope().is_national() {
+            return Ok(Vec::new());
+        }
+        let mut codes: Vec<String> = state
+            .store
+            .offices()
+            .await?
+            .into_iter()
+            .map(|o| o.code.to_string())
+            .collect();
+        codes.sort();
+        Ok(codes)
+    }
+
     /// Refuses unless `submitted` is this session's CSRF token.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
         if same_token(submitted, &csrf_token(&self.token)) {

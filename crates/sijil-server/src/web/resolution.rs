@@ -139,17 +139,7 @@ pub(super) async fn queue<S: Store>(
         _ => String::new(),
     };
     // The central's adjudicators may share the queue out by office.
-    let offices = if user.scope().is_national() {
-        state
-            .store
-            .offices()
-            .await?
-            .into_iter()
-            .map(|o| o.code.to_string())
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let offices = user.office_choices(&state).await?;
     html(&ReviewListPage {
         ctx,
         items,

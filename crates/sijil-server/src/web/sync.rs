@@ -113,8 +113,7 @@ pub(super) async fn page<S: Store>(
         page.devices = ctx.store.devices().await?;
         page.devices.retain(|d| scope.covers(&d.office));
         page.contacts = ctx.store.contacts().await?;
-        page.contacts
-            .retain(|c| scope.office().is_none_or(|own| own.as_str() == c.office));
+        page.contacts.retain(|c| scope.covers_code(&c.office));
         if scope.is_national() {
             page.quarantined = ctx.store.quarantined(false, 200).await?;
         }
